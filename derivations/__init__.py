@@ -1,0 +1,1 @@
+"""LaTeX derivations of certificates (see irmd.derivations.latex)."""

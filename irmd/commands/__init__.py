@@ -1,0 +1,4 @@
+"""Sub-commands of the ``irmd`` command line, one module per family.
+
+Each module defines ``register(subparsers)``; :mod:`irmd.cli` discovers them.
+"""
