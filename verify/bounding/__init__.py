@@ -1,0 +1,1 @@
+"""Bounding programs (18)-(19) of the survey on grids X(k^2)."""

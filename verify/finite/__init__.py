@@ -1,0 +1,1 @@
+"""Finite mechanisms and information structures as linear programs (002: Theorems 1-2)."""
