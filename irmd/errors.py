@@ -26,5 +26,9 @@ class UnknownNameError(InputError):
     """A name (candidate, check, parameter) that irmd does not know."""
 
 
-class BudgetExceeded(IrmdError):
-    """A symbolic step ran out of its time budget (caught inside irmd, never shown as an error)."""
+class BudgetExceeded(BaseException):
+    """A symbolic step ran out of its time budget (caught inside irmd, never shown as an error).
+
+    It derives from BaseException, like KeyboardInterrupt, so that the generic
+    ``except Exception`` blocks inside sympy's heuristics cannot swallow it.
+    """

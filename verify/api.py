@@ -1,0 +1,124 @@
+"""``verify(candidate, dps=...)``: run every applicable check and build the certificate."""
+from __future__ import annotations
+
+import time
+
+import mpmath
+
+from irmd.analytic.candidate import Candidate
+from irmd.analytic.constants import solve_constants
+from irmd.budget import Budget
+from irmd.errors import CandidateError, InputError
+from irmd.status import Status
+
+from .certificate import Certificate, CheckResult, verdict
+from .checks import ordered_checks
+from .checks.base import Run
+from .claims import DecisionContext
+from .model import build_model
+from .resolve import resolve
+
+DPS_MIN, DPS_MAX = 10, 2000
+
+
+def verify(
+    candidate: Candidate,
+    dps: int = 30,
+    *,
+    symbolic: bool = True,
+    budget_seconds: float | None = 120.0,
+    step_seconds: float | None = 20.0,
+    include_jump_terms: bool = True,
+    reject_negative_density: bool = True,
+    only: tuple[str, ...] | None = None,
+) -> Certificate:
+    """Verify a candidate saddle point.
+
+    Parameters
+    ----------
+    candidate : Candidate
+    dps : int
+        Decimal digits of the bounds and of numeric confirmation; checks run at
+        ``dps + 20`` digits and near-misses are re-checked at ``2 dps + 20``.
+    symbolic : bool
+        Try symbolic proofs first (default).  With ``False`` every claim is decided
+        numerically (statuses are then at best *confirmed*).
+    budget_seconds, step_seconds : float or None
+        Total and per-step time budgets of symbolic work; a step that runs out
+        falls back to numerics.
+    include_jump_terms : bool
+        Include the singular terms of density jumps in the potential bound.  Only
+        for experiments: leaving them out gives a wrong potential bound, which the
+        verifier then reports.
+    reject_negative_density : bool
+        A density that is negative somewhere is not an information structure:
+        raise :class:`~irmd.errors.CandidateError` (exit code 3 on the command line)
+        instead of reporting a refuted distribution check.
+    only : tuple of check names, optional
+        Run only these checks (the verdict is then at best inconclusive unless all
+        checks ran).
+
+    Returns
+    -------
+    Certificate
+    """
+    if isinstance(dps, bool) or not isinstance(dps, int) or not DPS_MIN <= dps <= DPS_MAX:
+        raise InputError(f"dps must be an integer between {DPS_MIN} and {DPS_MAX}, got {dps!r}")
+    if not isinstance(candidate, Candidate):
+        raise InputError(f"verify() needs a Candidate, got {type(candidate).__name__}")
+    started = time.monotonic()
+    budget = Budget(budget_seconds, step_seconds)
+    guard = 20
+    values = solve_constants(candidate.constants, dps + guard)
+    resolution = resolve(candidate, budget)
+    model = build_model(resolution, budget)
+    ctx = DecisionContext(dps=dps, values=values, budget=budget, symbolic=symbolic, guard=guard,
+                          escalate=lambda d: solve_constants(candidate.constants, d))
+    run = Run(candidate, resolution, model, ctx, {"include_jump_terms": include_jump_terms})
+    results = []
+    for check in ordered_checks():
+        if only is not None and check.name not in only:
+            continue
+        if not check.applies(run):
+            continue
+        try:
+            result = check.run(run)
+        except (CandidateError, InputError):
+            raise
+        except Exception as error:  # noqa: BLE001 - a crashing check must not pass silently
+            result = CheckResult(check.name, check.title, Status.INCONCLUSIVE,
+                                 f"internal error in this check ({type(error).__name__}: {error}); please report",
+                                 dps)
+        run.results[check.name] = result
+        results.append(result)
+        if check.name == "information.distribution" and reject_negative_density:
+            _reject_negative_density(result)
+    complete = only is None
+    status = verdict(results, complete and run.facts.get("bounds_equal", False))
+    with mpmath.workdps(dps + guard):
+        constants = {c.symbol.name: values[c.symbol] for c in candidate.constants}
+    headline = {name: constants[name] for name in getattr(candidate, "headline", ()) if name in constants}
+    return Certificate(
+        candidate=candidate.name,
+        params=candidate.parameter_values,
+        status=status,
+        dps=dps,
+        checks=tuple(results),
+        guarantee_lower=run.facts.get("guarantee_lower"),
+        potential_upper=run.facts.get("potential_upper"),
+        tolerance=mpmath.mpf(10) ** (-dps),
+        constants=constants,
+        headline=headline,
+        model=model.kind,
+        elapsed=time.monotonic() - started,
+    )
+
+
+def _reject_negative_density(result: CheckResult):
+    for evidence in result.evidence:
+        if evidence.status is Status.REFUTED and evidence.claim.label.startswith("sigma("):
+            point = ", ".join(f"{k} = {mpmath.nstr(v, 8)}" for k, v in evidence.witness.items())
+            raise CandidateError(
+                f"{evidence.claim.label} is negative ({mpmath.nstr(evidence.residual, 8)}) at {point}: "
+                "not an information structure"
+            )

@@ -1,0 +1,286 @@
+r"""The guarantee bounding program (19) on a grid.
+
+Maximise over mechanisms :math:`c : X \to` (product of factors) the bound (22)
+
+.. math::  \underline G(X, m) = \sum_\theta \mu(\theta) \min_x \lambda(x, \theta),
+   \qquad \lambda(x, \theta) = w(c(x), \theta) + \sum_i U_i(\theta) \cdot \nabla^+_i c(x),
+
+the SVO (21) with :math:`\nabla^+` zero at the top (the constant of :math:`u_i`
+drops out of a difference), subject to participation security
+:math:`u_i(c(0, x_{-i}), \theta) \ge 0` for every i, θ and :math:`x_{-i}`.  One
+epigraph level :math:`L_\theta` per state turns the minimum into rows
+:math:`\lambda(x, \theta) \ge L_\theta`.  Its value is a lower bound on the
+maximal guarantee :math:`G^*` (20) for transfers bounded by ``t_max``, and so on
+:math:`G^*` with unbounded transfers.
+
+The reported ``value`` is not the solver's objective: it is recomputed from the
+returned mechanism after projecting it onto the factors, so it is the exact
+bound (17) of a feasible mechanism whenever participation holds, whatever the
+solver's accuracy.  The row multipliers of :math:`\lambda \ge L_\theta` are the
+adversary's worst-case σ (complementary slackness (26)).
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sps
+
+from .common import ProgramSize, number, on_grid, peak_memory_mb
+from .grid import Grid
+from .operators import gradient
+from .reduced import ReducedEnvironment
+from .solvers import SOLUTION_PRESENT, LPData, LPSolution, LPStatus, solve
+from .symmetry import Reduction, reduce
+
+
+@dataclass(frozen=True)
+class GuaranteeProgram:
+    """The assembled LP and what is needed to read its solution back."""
+
+    lp: LPData
+    env: ReducedEnvironment
+    grid: Grid
+    reduction: Reduction
+    svo_rows: int  # the first rows are lambda(x, theta) - L_theta >= -W0 at representatives
+    build_seconds: float
+
+
+@dataclass(frozen=True)
+class GuaranteeResult:
+    """Solution of the guarantee bounding program; arrays have the grid's shape.
+
+    Attributes
+    ----------
+    value : float or None
+        :math:`\\sum_\\theta \\mu(\\theta)\\min_x\\lambda(x,\\theta)` recomputed from the
+        mechanism: a lower bound on :math:`G^*` (given participation holds).
+    solver_value : float or None
+        The solver's objective (differs from ``value`` by the solver's inaccuracy).
+    outcome : dict
+        Coordinate name -> c(x) on the grid (the LP mechanism, projected onto the factors).
+    svo : ndarray, shape (states, *grid)
+        :math:`\\lambda(x, \\theta)` of that mechanism.
+    levels : ndarray
+        :math:`L_\\theta = \\min_x \\lambda(x, \\theta)`.
+    sigma : ndarray or None, shape (states, *grid)
+        Multipliers of the SVO rows: a worst-case information structure for this mechanism.
+    transfer_shadow_price : float or None
+        :math:`d\\,\\mathrm{value}/d\\,t_{max}` from the multipliers of the transfer bounds;
+        positive means ``t_max`` binds and a larger ``t_max`` could raise the bound.
+    """
+
+    status: LPStatus
+    message: str
+    grid: Grid
+    t_max: float | None
+    solver: str
+    symmetric: bool
+    size: ProgramSize
+    value: float | None = None
+    solver_value: float | None = None
+    levels: np.ndarray | None = None
+    outcome: dict | None = None
+    svo: np.ndarray | None = None
+    sigma: np.ndarray | None = None
+    participation_violation: float | None = None
+    max_abs_transfer: float | None = None
+    transfer_shadow_price: float | None = None
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def ok(self) -> bool:
+        return self.status in SOLUTION_PRESENT
+
+    def to_dict(self, dps: int = 10) -> dict:
+        return {
+            "program": "guarantee",
+            "status": str(self.status),
+            "message": self.message,
+            "grid": {"agents": self.grid.agents, "k": self.grid.k, "top": str(self.grid.top), "points": self.grid.points},
+            "t_max": number(self.t_max, dps),
+            "solver": self.solver,
+            "symmetric": self.symmetric,
+            "value": number(self.value, dps),
+            "solver_value": number(self.solver_value, dps),
+            "levels": None if self.levels is None else [number(v, dps) for v in self.levels],
+            "participation_violation": number(self.participation_violation, 3),
+            "max_abs_transfer": number(self.max_abs_transfer, dps),
+            "transfer_shadow_price": number(self.transfer_shadow_price, 3),
+            "warnings": list(self.warnings),
+            "size": self.size.to_dict(),
+        }
+
+
+def _svo_operators(env: ReducedEnvironment, grid: Grid) -> list[sps.csr_matrix]:
+    """For each state, the P x (d P) matrix of c -> lambda(., theta) - W0[theta]."""
+    P, d = grid.points, env.dimension
+    D = gradient("forward", grid.size, grid.k, grid.agents)
+    eye = sps.identity(P, format="csr")
+    out = []
+    for s in range(env.states):
+        blocks = []
+        for j in range(d):
+            op = env.W[s, j] * eye
+            for i in range(env.agents):
+                if env.U[i, s, j] != 0:
+                    op = op + env.U[i, s, j] * D[i]
+            blocks.append(op)
+        out.append(sps.hstack(blocks, format="csr"))
+    return out
+
+
+def _participation_rows(env: ReducedEnvironment, grid: Grid):
+    """Rows u_i(c(x), theta) >= 0 at the points with x_i = 0, stacked over (i, theta)."""
+    P, d = grid.points, env.dimension
+    idx = grid.indices()
+    mats, lower, points = [], [], []
+    for i in range(env.agents):
+        at_zero = np.flatnonzero(idx[:, i] == 0)
+        sel = sps.csr_matrix((np.ones(len(at_zero)), (np.arange(len(at_zero)), at_zero)), shape=(len(at_zero), P))
+        for s in range(env.states):
+            if not np.any(env.U[i, s]) and env.U0[i, s] >= 0:
+                continue
+            mats.append(sps.hstack([env.U[i, s, j] * sel for j in range(d)], format="csr"))
+            lower.append(np.full(len(at_zero), -env.U0[i, s]))
+            points.append(at_zero)
+    if not mats:
+        return sps.csr_matrix((0, d * P)), np.zeros(0), np.zeros(0, dtype=np.int64)
+    return sps.vstack(mats, format="csr"), np.concatenate(lower), np.concatenate(points)
+
+
+def build(env: ReducedEnvironment, grid: Grid, use_symmetry: bool = True) -> GuaranteeProgram:
+    """Assemble (19) with Kronecker-product operators, compressed by symmetry when possible."""
+    start = time.perf_counter()
+    if grid.agents != env.agents:
+        raise ValueError(f"grid has {grid.agents} agents, environment {env.agents}")
+    P, d, S = grid.points, env.dimension, env.states
+    red = reduce(grid, env, use_symmetry)
+    keep = red.representatives
+    E = red.coordinate_expansion
+    nc = E.shape[1]
+    # SVO rows at representatives: lambda_s(x) - L_s >= -W0[s].
+    svo = [op[keep] @ E for op in _svo_operators(env, grid)]
+    R = len(keep)
+    n_levels = S
+    level_cols = sps.vstack([sps.csr_matrix((-np.ones(R), (np.arange(R), np.full(R, s))), shape=(R, S))
+                             for s in range(S)], format="csr")
+    blocks = [sps.hstack([sps.vstack(svo, format="csr"), level_cols], format="csr")]
+    lower = [np.concatenate([np.full(R, -env.W0[s]) for s in range(S)])]
+    upper = [np.full(S * R, np.inf)]
+    # Simplex factors: sum of their coordinates <= 1 at every representative.
+    for b in env.blocks:
+        if b.kind == "simplex" and len(b.columns) > 1:
+            rows = sps.hstack([sps.identity(P, format="csr") if j in b.columns else sps.csr_matrix((P, P))
+                               for j in range(d)], format="csr")[keep] @ E
+            blocks.append(sps.hstack([rows, sps.csr_matrix((R, n_levels))], format="csr"))
+            lower.append(np.full(R, -np.inf))
+            upper.append(np.ones(R))
+    # Participation security at x_i = 0 (rows at representatives suffice for symmetric m).
+    part, part_lower, part_points = _participation_rows(env, grid)
+    if part.shape[0]:
+        is_rep = np.zeros(P, dtype=bool)
+        is_rep[keep] = True
+        mask = is_rep[part_points]
+        part = part[mask] @ E
+        blocks.append(sps.hstack([part, sps.csr_matrix((part.shape[0], n_levels))], format="csr"))
+        lower.append(part_lower[mask])
+        upper.append(np.full(part.shape[0], np.inf))
+    A = sps.vstack(blocks, format="csr")
+    col_lo, col_hi = env.column_bounds()
+    # Every reduced variable stands for copies of one coordinate, so bounds carry over.
+    coord_of = np.asarray(E.T @ np.repeat(np.arange(d), P)).ravel() / np.asarray(E.sum(axis=0)).ravel()
+    coord_of = np.rint(coord_of).astype(int)
+    c = np.concatenate([np.zeros(nc), -env.prior])
+    lp = LPData(c, A, np.concatenate(lower), np.concatenate(upper),
+                np.concatenate([col_lo[coord_of], np.full(n_levels, -np.inf)]),
+                np.concatenate([col_hi[coord_of], np.full(n_levels, np.inf)]))
+    return GuaranteeProgram(lp, env, grid, red, S * R, time.perf_counter() - start)
+
+
+def project(env: ReducedEnvironment, c: np.ndarray) -> np.ndarray:
+    """Project c (d x P) onto the factors: clip intervals, clip and rescale simplices."""
+    c = c.copy()
+    for b in env.blocks:
+        cols = list(b.columns)
+        if b.kind == "interval":
+            c[cols] = np.clip(c[cols], b.lower, b.upper)
+        else:
+            block = np.maximum(c[cols], 0.0)
+            total = block.sum(axis=0)
+            c[cols] = block / np.maximum(total, 1.0)
+    return c
+
+
+def evaluate(env: ReducedEnvironment, grid: Grid, c: np.ndarray):
+    """SVO (S x P), levels and participation violation of a mechanism c (d x P)."""
+    flat = c.reshape(-1)
+    svo = np.stack([op @ flat + env.W0[s] for s, op in enumerate(_svo_operators(env, grid))])
+    levels = svo.min(axis=1)
+    idx = grid.indices()
+    worst = 0.0
+    for i in range(env.agents):
+        at_zero = idx[:, i] == 0
+        u = env.U0[i][:, None] + env.U[i] @ c[:, at_zero]
+        worst = max(worst, float(np.max(-u, initial=0.0)))
+    return svo, levels, worst
+
+
+def solve_guarantee(env: ReducedEnvironment, grid: Grid, solver: str = "highs-ipm", use_symmetry: bool = True,
+                    time_limit: float | None = None, tolerance: float = 1e-6,
+                    program: GuaranteeProgram | None = None, solution: LPSolution | None = None) -> GuaranteeResult:
+    """Build and solve (19); see :class:`GuaranteeResult`."""
+    program = program or build(env, grid, use_symmetry)
+    if solution is None:
+        solution = solve(program.lp, solver, time_limit, tolerance)
+    return read_solution(program, solution, tolerance)
+
+
+def read_solution(program: GuaranteeProgram, solution: LPSolution, tolerance: float = 1e-6) -> GuaranteeResult:
+    env, grid, red, lp = program.env, program.grid, program.reduction, program.lp
+    size = ProgramSize(lp.shape[1], lp.shape[0], lp.A.nnz, program.build_seconds, solution.seconds, peak_memory_mb())
+    common = dict(grid=grid, t_max=env.t_max, solver=solution.solver, symmetric=red.symmetric, size=size)
+    if solution.status not in SOLUTION_PRESENT:
+        return GuaranteeResult(solution.status, solution.message, **common)
+    P, d, S = grid.points, env.dimension, env.states
+    nc = red.coordinate_expansion.shape[1]
+    c = (red.coordinate_expansion @ solution.x[:nc]).reshape(d, P)
+    c = project(env, c)
+    svo, levels, violation = evaluate(env, grid, c)
+    value = float(env.prior @ levels)
+    status, message = solution.status, solution.message
+    if violation > tolerance:
+        status = LPStatus.OPTIMAL_INACCURATE
+        message += f"; participation violated by {violation:.2e} after projection"
+    if abs(value - (-solution.objective)) > tolerance * (1 + abs(value)) and status is LPStatus.OPTIMAL:
+        status = LPStatus.OPTIMAL_INACCURATE
+        message += f"; recomputed value differs from the solver's by {abs(value + solution.objective):.2e}"
+    sigma = None
+    if solution.row_dual is not None:
+        y = np.maximum(solution.row_dual[: program.svo_rows], 0.0).reshape(S, -1)
+        # A representative's multiplier covers its whole orbit; spread it evenly.
+        sigma = (y / red.orbit_sizes)[:, red.point_map]
+    capped = env.capped_columns()
+    max_t, price, warnings = None, None, []
+    if capped:
+        max_t = float(np.max(np.abs(c[list(capped)])))
+        if solution.col_dual is not None:
+            cap_vars = np.isin(np.rint(np.asarray(red.coordinate_expansion.T @ np.repeat(np.arange(d), P)).ravel()
+                                       / np.asarray(red.coordinate_expansion.sum(axis=0)).ravel()), capped)
+            price = float(np.sum(np.abs(solution.col_dual[:nc][cap_vars])))
+        binding = max_t >= env.t_max * (1 - 1e-6)
+        if price is not None and price > tolerance * (1 + abs(value)):
+            warnings.append(
+                f"t_max = {env.t_max:g} binds in the guarantee program (shadow price {price:.3g}): "
+                "a larger t_max may raise the lower bound, and a potential bound at this t_max may lie "
+                "below the value with unbounded transfers")
+        elif binding:
+            warnings.append(f"LP transfers reach t_max = {env.t_max:g} (with zero shadow price)")
+    return GuaranteeResult(status, message, **common, value=value, solver_value=-solution.objective,
+                           levels=levels, outcome={name: on_grid(c[j], grid.shape)
+                                                   for j, name in enumerate(env.coordinate_names)},
+                           svo=svo.reshape((S,) + grid.shape),
+                           sigma=None if sigma is None else sigma.reshape((S,) + grid.shape),
+                           participation_violation=violation, max_abs_transfer=max_t,
+                           transfer_shadow_price=price, warnings=tuple(warnings))

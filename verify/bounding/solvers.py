@@ -1,0 +1,340 @@
+r"""Linear programs in one form, solved by HiGHS (highspy) or Clarabel.
+
+An :class:`LPData` is ``minimize c @ x + offset`` subject to
+``row_lower <= A @ x <= row_upper`` and ``col_lower <= x <= col_upper`` (``±inf``
+allowed).  Each adapter maps its solver's native status through a complete
+``STATUS_MAP``; a code missing from the map becomes :attr:`LPStatus.ERROR` with
+the native name in the message.  The adapters then *re-check* what the solver
+returned (primal residuals, dual feasibility of the row and column multipliers,
+duality gap) and demote ``optimal`` to ``optimal (reduced accuracy)`` when the
+re-check fails, as scipy's ``_check_result`` does.
+
+Dual signs are normalised once, here: ``row_dual`` and ``col_dual`` follow HiGHS,
+``c - A.T @ row_dual - col_dual = 0`` with positive multipliers on active lower
+bounds of a minimisation.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from enum import Enum
+
+import numpy as np
+import scipy.sparse as sps
+
+
+class LPStatus(str, Enum):
+    OPTIMAL = "optimal"
+    OPTIMAL_INACCURATE = "optimal (reduced accuracy)"
+    INFEASIBLE = "infeasible"
+    INFEASIBLE_INACCURATE = "infeasible (reduced accuracy)"
+    UNBOUNDED = "unbounded"
+    UNBOUNDED_INACCURATE = "unbounded (reduced accuracy)"
+    INFEASIBLE_OR_UNBOUNDED = "infeasible or unbounded"
+    LIMIT = "stopped at a time or iteration limit"
+    ERROR = "solver error"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+SOLUTION_PRESENT = frozenset({LPStatus.OPTIMAL, LPStatus.OPTIMAL_INACCURATE})
+INF_OR_UNB = frozenset({LPStatus.INFEASIBLE, LPStatus.INFEASIBLE_INACCURATE, LPStatus.UNBOUNDED,
+                        LPStatus.UNBOUNDED_INACCURATE, LPStatus.INFEASIBLE_OR_UNBOUNDED})
+
+SOLVERS = ("highs-ipm", "highs-simplex", "highs-pdlp", "clarabel")
+
+
+@dataclass(frozen=True)
+class LPData:
+    """``min c @ x + offset`` s.t. ``row_lower <= A x <= row_upper``, ``col_lower <= x <= col_upper``."""
+
+    c: np.ndarray
+    A: sps.csr_matrix
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+    col_lower: np.ndarray
+    col_upper: np.ndarray
+    offset: float = 0.0
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.A.shape
+
+
+@dataclass(frozen=True)
+class Recheck:
+    """What the adapter recomputed from the returned point and multipliers."""
+
+    primal_residual: float
+    dual_residual: float
+    gap: float
+    objective: float
+    tolerance: float
+
+    @property
+    def passed(self) -> bool:
+        return max(self.primal_residual, self.dual_residual, self.gap) <= self.tolerance
+
+
+@dataclass(frozen=True)
+class LPSolution:
+    status: LPStatus
+    message: str
+    solver: str
+    x: np.ndarray | None = None
+    row_dual: np.ndarray | None = None
+    col_dual: np.ndarray | None = None
+    objective: float | None = None
+    seconds: float = 0.0
+    iterations: int = 0
+    recheck: Recheck | None = field(default=None)
+
+
+def _relative(values: np.ndarray, scale: np.ndarray) -> float:
+    if values.size == 0:
+        return 0.0
+    return float(np.max(values / (1.0 + np.abs(scale))))
+
+
+def recheck(lp: LPData, x: np.ndarray, row_dual: np.ndarray | None, col_dual: np.ndarray | None,
+            tolerance: float) -> Recheck:
+    """Residuals of a claimed optimum, relative to ``1 + |bound|``.
+
+    The dual residual measures multipliers of the wrong sign on infinite bounds and
+    the stationarity ``c - A.T y - d``; the gap compares the primal objective with the
+    dual objective built from the same multipliers.
+    """
+    ax = lp.A @ x
+    with np.errstate(invalid="ignore"):
+        low = np.where(np.isfinite(lp.row_lower), lp.row_lower - ax, 0.0)
+        high = np.where(np.isfinite(lp.row_upper), ax - lp.row_upper, 0.0)
+        clow = np.where(np.isfinite(lp.col_lower), lp.col_lower - x, 0.0)
+        chigh = np.where(np.isfinite(lp.col_upper), x - lp.col_upper, 0.0)
+    finite = lambda v: np.where(np.isfinite(v), v, 0.0)  # noqa: E731
+    primal = max(_relative(np.maximum(low, 0), finite(lp.row_lower)),
+                 _relative(np.maximum(high, 0), finite(lp.row_upper)),
+                 _relative(np.maximum(clow, 0), finite(lp.col_lower)),
+                 _relative(np.maximum(chigh, 0), finite(lp.col_upper)))
+    objective = float(lp.c @ x + lp.offset)
+    if row_dual is None:
+        return Recheck(primal, 0.0, 0.0, objective, tolerance)
+    if col_dual is None:
+        col_dual = lp.c - lp.A.T @ row_dual
+    stationarity = lp.c - lp.A.T @ row_dual - col_dual
+    scale = 1.0 + float(np.max(np.abs(lp.c))) if lp.c.size else 1.0
+
+    def split(y, lower, upper):
+        pos, neg = np.maximum(y, 0.0), np.maximum(-y, 0.0)
+        wrong = np.sum(pos[~np.isfinite(lower)]) + np.sum(neg[~np.isfinite(upper)])
+        value = pos[np.isfinite(lower)] @ lower[np.isfinite(lower)] - neg[np.isfinite(upper)] @ upper[np.isfinite(upper)]
+        return float(wrong), float(value)
+
+    wrong_rows, dual_rows = split(row_dual, lp.row_lower, lp.row_upper)
+    wrong_cols, dual_cols = split(col_dual, lp.col_lower, lp.col_upper)
+    dual_residual = (float(np.max(np.abs(stationarity))) if stationarity.size else 0.0) / scale
+    dual_residual = max(dual_residual, (wrong_rows + wrong_cols) / scale)
+    dual_objective = dual_rows + dual_cols + lp.offset
+    gap = abs(objective - dual_objective) / (1.0 + abs(objective))
+    return Recheck(primal, dual_residual, gap, objective, tolerance)
+
+
+@contextlib.contextmanager
+def _quiet_stdout():
+    """HiGHS prints its banner from C on construction; keep stdout (and --json) clean."""
+    sys.stdout.flush()
+    try:
+        saved = os.dup(1)
+    except OSError:  # no real file descriptor (e.g. captured by a test runner)
+        yield
+        return
+    with open(os.devnull, "w") as null:
+        os.dup2(null.fileno(), 1)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+
+
+def _demote(status: LPStatus, check: Recheck) -> tuple[LPStatus, str]:
+    if status is LPStatus.OPTIMAL and not check.passed:
+        return LPStatus.OPTIMAL_INACCURATE, (
+            f"re-check failed at tolerance {check.tolerance:.1e}: primal residual {check.primal_residual:.2e}, "
+            f"dual residual {check.dual_residual:.2e}, gap {check.gap:.2e}")
+    return status, ""
+
+
+# -- HiGHS ---------------------------------------------------------------------------------
+def _highs_status_map():
+    import highspy
+
+    S = highspy.HighsModelStatus
+    return {
+        S.kOptimal: LPStatus.OPTIMAL,
+        S.kInfeasible: LPStatus.INFEASIBLE,
+        S.kUnbounded: LPStatus.UNBOUNDED,
+        S.kUnboundedOrInfeasible: LPStatus.INFEASIBLE_OR_UNBOUNDED,
+        S.kTimeLimit: LPStatus.LIMIT,
+        S.kIterationLimit: LPStatus.LIMIT,
+        S.kSolutionLimit: LPStatus.LIMIT,
+        S.kInterrupt: LPStatus.LIMIT,
+        S.kMemoryLimit: LPStatus.ERROR,
+        # An objective bound or target is only reached when a user sets one; irmd never does.
+        S.kObjectiveBound: LPStatus.ERROR,
+        S.kObjectiveTarget: LPStatus.ERROR,
+        S.kNotset: LPStatus.ERROR,
+        S.kLoadError: LPStatus.ERROR,
+        S.kModelError: LPStatus.ERROR,
+        S.kPresolveError: LPStatus.ERROR,
+        S.kSolveError: LPStatus.ERROR,
+        S.kPostsolveError: LPStatus.ERROR,
+        S.kModelEmpty: LPStatus.ERROR,
+        S.kUnknown: LPStatus.ERROR,
+    }
+
+
+def solve_highs(lp: LPData, method: str = "ipm", time_limit: float | None = None, tolerance: float = 1e-6,
+                crossover: bool = False, threads: int | None = None) -> LPSolution:
+    """Solve with HiGHS; ``method`` is 'ipm', 'simplex' or 'pdlp'."""
+    import highspy
+
+    status_map = _highs_status_map()
+    start = time.perf_counter()
+    with _quiet_stdout():
+        h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("solver", method)
+    if method == "ipm":
+        h.setOptionValue("run_crossover", "on" if crossover else "off")
+    if time_limit is not None:
+        h.setOptionValue("time_limit", float(time_limit))
+    if threads is not None:
+        h.setOptionValue("threads", int(threads))
+    for name in ("primal_feasibility_tolerance", "dual_feasibility_tolerance", "ipm_optimality_tolerance"):
+        h.setOptionValue(name, min(1e-7, tolerance / 10))
+    A = lp.A.tocsc()
+    A.sort_indices()
+    m, n = A.shape
+    model = highspy.HighsLp()
+    model.num_col_, model.num_row_ = n, m
+    model.col_cost_ = np.ascontiguousarray(lp.c, float)
+    model.col_lower_ = np.ascontiguousarray(lp.col_lower, float)
+    model.col_upper_ = np.ascontiguousarray(lp.col_upper, float)
+    model.row_lower_ = np.ascontiguousarray(lp.row_lower, float)
+    model.row_upper_ = np.ascontiguousarray(lp.row_upper, float)
+    model.offset_ = float(lp.offset)
+    model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    model.a_matrix_.num_col_, model.a_matrix_.num_row_ = n, m
+    model.a_matrix_.start_ = A.indptr.astype(np.int32)
+    model.a_matrix_.index_ = A.indices.astype(np.int32)
+    model.a_matrix_.value_ = A.data.astype(float)
+    h.passModel(model)
+    h.run()
+    native = h.getModelStatus()
+    seconds = time.perf_counter() - start
+    name = h.modelStatusToString(native)
+    status = status_map.get(native, LPStatus.ERROR)
+    info = h.getInfo()
+    iterations = int(max(info.simplex_iteration_count, info.ipm_iteration_count, info.pdlp_iteration_count, 0))
+    message = f"HiGHS {method}: {name}"
+    if status not in SOLUTION_PRESENT:
+        return LPSolution(status, message, f"highs-{method}", seconds=seconds, iterations=iterations)
+    solution = h.getSolution()
+    x = np.array(solution.col_value)
+    row_dual = np.array(solution.row_dual) if solution.dual_valid else None
+    col_dual = np.array(solution.col_dual) if solution.dual_valid else None
+    check = recheck(lp, x, row_dual, col_dual, tolerance)
+    status, why = _demote(status, check)
+    return LPSolution(status, message + (f"; {why}" if why else ""), f"highs-{method}", x, row_dual, col_dual,
+                      check.objective, seconds, iterations, check)
+
+
+# -- Clarabel ------------------------------------------------------------------------------
+def _clarabel_status_map():
+    # Keyed by name: clarabel's enum is not hashable across versions.
+    return {
+        "Solved": LPStatus.OPTIMAL,
+        "AlmostSolved": LPStatus.OPTIMAL_INACCURATE,
+        "PrimalInfeasible": LPStatus.INFEASIBLE,
+        "AlmostPrimalInfeasible": LPStatus.INFEASIBLE_INACCURATE,
+        "DualInfeasible": LPStatus.UNBOUNDED,
+        "AlmostDualInfeasible": LPStatus.UNBOUNDED_INACCURATE,
+        "MaxIterations": LPStatus.LIMIT,
+        "MaxTime": LPStatus.LIMIT,
+        "CallbackTerminated": LPStatus.LIMIT,
+        "NumericalError": LPStatus.ERROR,
+        "InsufficientProgress": LPStatus.ERROR,
+        "Unsolved": LPStatus.ERROR,
+    }
+
+
+def solve_clarabel(lp: LPData, time_limit: float | None = None, tolerance: float = 1e-6,
+                   P: sps.spmatrix | None = None) -> LPSolution:
+    """Solve with Clarabel's interior point method (``P`` adds ``x @ P @ x / 2`` to the objective)."""
+    import clarabel
+
+    start = time.perf_counter()
+    m, n = lp.A.shape
+    A = lp.A.tocsr()
+    eye = sps.identity(n, format="csr")
+    eq = np.isfinite(lp.row_lower) & (lp.row_lower == lp.row_upper)
+    up = np.isfinite(lp.row_upper) & ~eq
+    lo = np.isfinite(lp.row_lower) & ~eq
+    cup = np.isfinite(lp.col_upper)
+    clo = np.isfinite(lp.col_lower)
+    # Rows in Clarabel's form A x + s = b: equalities (zero cone) first, then s >= 0.
+    blocks = [A[eq], A[up], -A[lo], eye[cup], -eye[clo]]
+    rhs = [lp.row_upper[eq], lp.row_upper[up], -lp.row_lower[lo], lp.col_upper[cup], -lp.col_lower[clo]]
+    K = sps.vstack(blocks, format="csc")
+    b = np.concatenate(rhs)
+    n_eq = int(eq.sum())
+    cones = ([clarabel.ZeroConeT(n_eq)] if n_eq else []) + [clarabel.NonnegativeConeT(K.shape[0] - n_eq)]
+    settings = clarabel.DefaultSettings()
+    settings.verbose = bool(os.environ.get("IRMD_SOLVER_VERBOSE"))
+    settings.tol_gap_abs = settings.tol_gap_rel = settings.tol_feas = min(1e-8, tolerance / 100)
+    if time_limit is not None:
+        settings.time_limit = float(time_limit)
+    Pm = sps.csc_matrix((n, n)) if P is None else sps.triu(P, format="csc")
+    solver = clarabel.DefaultSolver(Pm, np.asarray(lp.c, float), K, b, cones, settings)
+    result = solver.solve()
+    seconds = time.perf_counter() - start
+    name = str(result.status).split(".")[-1]
+    status = _clarabel_status_map().get(name, LPStatus.ERROR)
+    message = f"Clarabel: {name}"
+    if status not in SOLUTION_PRESENT:
+        return LPSolution(status, message, "clarabel", seconds=seconds, iterations=int(result.iterations))
+    x = np.array(result.x)
+    z = np.array(result.z)
+    sizes = [int(eq.sum()), int(up.sum()), int(lo.sum()), int(cup.sum()), int(clo.sum())]
+    parts = np.split(z, np.cumsum(sizes)[:-1])
+    row_dual = np.zeros(m)
+    row_dual[eq] = -parts[0]
+    row_dual[up] -= parts[1]
+    row_dual[lo] += parts[2]
+    col_dual = np.zeros(n)
+    col_dual[cup] -= parts[3]
+    col_dual[clo] += parts[4]
+    if P is not None:  # a QP: only the primal point is re-checked
+        check = recheck(lp, x, None, None, tolerance)
+        check = Recheck(check.primal_residual, 0.0, 0.0, float(result.obj_val), tolerance)
+    else:
+        check = recheck(lp, x, row_dual, col_dual, tolerance)
+    status, why = _demote(status, check)
+    return LPSolution(status, message + (f"; {why}" if why else ""), "clarabel", x, row_dual, col_dual,
+                      check.objective, seconds, int(result.iterations), check)
+
+
+def solve(lp: LPData, solver: str = "highs-ipm", time_limit: float | None = None,
+          tolerance: float = 1e-6) -> LPSolution:
+    """Dispatch to an adapter by name (one of :data:`SOLVERS`)."""
+    from irmd.errors import ParameterError
+
+    if solver == "clarabel":
+        return solve_clarabel(lp, time_limit, tolerance)
+    if solver in ("highs-ipm", "highs-simplex", "highs-pdlp"):
+        return solve_highs(lp, solver.split("-")[1], time_limit, tolerance)
+    raise ParameterError(f"unknown solver {solver!r}; choose one of {', '.join(SOLVERS)}")

@@ -1,0 +1,139 @@
+"""Certificates: the result of verifying a candidate, check by check.
+
+A :class:`CheckResult` is one named check with its status, a one-paragraph
+detail, the claims' evidence, and (when refuted) the counterexample.  A
+:class:`Certificate` collects them with the two bounds; its status is
+``verified`` only if every check is proved or confirmed and the guarantee lower
+bound equals the potential upper bound within the stated tolerance, ``refuted``
+if any check is refuted, and ``inconclusive`` otherwise.  ``to_dict()`` is what
+``irmd verify --json`` prints, with every number a decimal string at ``dps``
+digits.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import mpmath
+
+from irmd.numbers import decimal_string
+from irmd.status import PASSING, Status, Verdict, combine
+
+from .claims import Evidence
+
+
+def _number(value, dps):
+    return None if value is None else decimal_string(value, dps)
+
+
+def _point(point: dict | None, dps: int):
+    if point is None:
+        return None
+    return {str(k): (_number(v, min(dps, 20)) if not isinstance(v, str) else v) for k, v in point.items()}
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """One check: ``name`` from the registry, its status and the evidence behind it."""
+
+    name: str
+    title: str
+    status: Status
+    detail: str
+    dps: int
+    evidence: tuple[Evidence, ...] = ()
+    residual: object = None
+    counterexample: dict | None = None
+    method: str = ""
+    values: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        if self.status is Status.REFUTED and not self.counterexample:
+            raise ValueError(f"check {self.name}: a refutation needs a counterexample")
+
+    def to_dict(self) -> dict:
+        out = {"name": self.name, "status": self.status.value, "detail": self.detail}
+        if self.method:
+            out["method"] = self.method
+        if self.residual is not None:
+            out["residual"] = _number(self.residual, min(self.dps, 20))
+        if self.counterexample:
+            out["counterexample"] = _point(self.counterexample, self.dps)
+        if self.values:
+            out["values"] = {k: _number(v, self.dps) if not isinstance(v, str) else v for k, v in self.values.items()}
+        return out
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """The verdict on a candidate, with every check and both bounds."""
+
+    candidate: str
+    params: dict
+    status: Verdict
+    dps: int
+    checks: tuple[CheckResult, ...]
+    guarantee_lower: object = None
+    potential_upper: object = None
+    tolerance: object = None
+    constants: dict = field(default_factory=dict)
+    headline: dict = field(default_factory=dict)
+    model: str = ""
+    elapsed: float = 0.0
+
+    @property
+    def verified(self) -> bool:
+        return self.status is Verdict.VERIFIED
+
+    def check(self, name: str) -> CheckResult:
+        for c in self.checks:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+    @property
+    def failing(self) -> tuple[CheckResult, ...]:
+        return tuple(c for c in self.checks if c.status not in PASSING)
+
+    def to_dict(self) -> dict:
+        out = {
+            "candidate": self.candidate,
+            "params": dict(self.params),
+            "status": self.status.value,
+            "guarantee_lower": _number(self.guarantee_lower, self.dps),
+            "potential_upper": _number(self.potential_upper, self.dps),
+            "dps": self.dps,
+        }
+        out.update({k: _number(v, self.dps) for k, v in self.headline.items()})
+        out["tolerance"] = _number(self.tolerance, 3)
+        out["constants"] = {k: _number(v, self.dps) for k, v in self.constants.items()}
+        out["model"] = self.model
+        out["checks"] = [c.to_dict() for c in self.checks]
+        return out
+
+    def summary(self) -> str:
+        """A plain-text report, one line per check."""
+        lines = [f"{self.candidate} {self._params_text()}: {self.status.value.upper()} (dps={self.dps})"]
+        width = max((len(c.name) for c in self.checks), default=10)
+        for c in self.checks:
+            lines.append(f"  {c.name:<{width}}  {c.status.value:<12}  {c.detail}")
+        if self.guarantee_lower is not None:
+            lines.append(f"  guarantee lower bound  {decimal_string(self.guarantee_lower, self.dps)}")
+        if self.potential_upper is not None:
+            lines.append(f"  potential upper bound  {decimal_string(self.potential_upper, self.dps)}")
+        return "\n".join(lines)
+
+    def _params_text(self) -> str:
+        return " ".join(f"{k}={v}" for k, v in self.params.items())
+
+
+def verdict(checks, bounds_equal: bool) -> Verdict:
+    status = combine(c.status for c in checks)
+    if status is Status.REFUTED:
+        return Verdict.REFUTED
+    if status in PASSING and bounds_equal:
+        return Verdict.VERIFIED
+    return Verdict.INCONCLUSIVE
+
+
+def mp_or_none(value):
+    return None if value is None else mpmath.mpf(value)

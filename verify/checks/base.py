@@ -1,0 +1,172 @@
+"""The check registry and what every check shares.
+
+Each check is a class with a unique ``name`` (the key everything uses: the
+registry, the certificate, the JSON), a ``title``, a ``priority`` (run order) and
+``applies``/``run`` template methods around private ``_applies``/``_run``
+hooks.  ``@register_check`` stores one instance per name; a duplicate name is a
+programming error.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import mpmath
+import sympy as sp
+
+from irmd.analytic.candidate import Candidate
+from irmd.errors import BudgetExceeded
+from irmd.status import PASSING, Status, combine
+
+from ..certificate import CheckResult
+from ..claims import Claim, ClaimKind, DecisionContext, Evidence, decide
+from ..model import ReducedModel
+from ..partition import Region, interval_bounds, partition
+from ..resolve import Resolution
+from ..sampling import Box
+
+REGISTRY: dict[str, "Check"] = {}
+
+
+class CheckNotApplicable(Exception):
+    """Raised by ``run`` when a check does not apply to the candidate."""
+
+
+def register_check(cls):
+    if not cls.name or cls.name in REGISTRY:
+        raise RuntimeError(f"check name {cls.name!r} is empty or registered twice")
+    REGISTRY[cls.name] = cls()
+    return cls
+
+
+def ordered_checks() -> list["Check"]:
+    return sorted(REGISTRY.values(), key=lambda c: (c.priority, c.name))
+
+
+@dataclass
+class Run:
+    """One verification run: the candidate, its model, precision and earlier results."""
+
+    candidate: Candidate
+    resolution: Resolution
+    model: ReducedModel
+    ctx: DecisionContext
+    options: dict = field(default_factory=dict)
+    results: dict = field(default_factory=dict)
+    facts: dict = field(default_factory=dict)   # numbers computed by checks (levels, masses, bounds)
+
+    def regions(self, exprs, box: Box) -> list[Region]:
+        return partition(exprs, box, self.ctx, self.model.scales)
+
+    def claim(self, label: str, kind: ClaimKind, expr: sp.Expr, box: Box, region: Region | None,
+              on_surface=None) -> Claim:
+        sides = region.sides if region else ()
+        surfaces = region.surfaces if region else ()
+        text = region.text if region else "everywhere"
+        if on_surface is not None:
+            sides = tuple((s, v) for s, v in sides if s != on_surface) + ((on_surface, 0),)
+            text = f"on {on_surface.phi} = 0" + ("" if not region or region.text == "everywhere" else f", {region.text}")
+        if on_surface is not None and len(box.variables) == 1:
+            expr = _on_root(expr, box.variables[0], on_surface, self.ctx)
+        lower, upper = ((), ())
+        if region is not None and len(box.variables) == 1:
+            lower, upper = interval_bounds(region, box.variables[0])
+        return Claim(label, kind, expr, box, sides, surfaces, self.model.scales, text, lower, upper)
+
+    def decide(self, claim: Claim) -> Evidence:
+        return decide(claim, self.ctx)
+
+    def passed(self, name: str) -> bool:
+        result = self.results.get(name)
+        return result is not None and result.status in PASSING
+
+
+class Check:
+    name = ""
+    title = ""
+    priority = 100
+
+    def applies(self, run: Run) -> bool:
+        return self._applies(run)
+
+    def _applies(self, run: Run) -> bool:
+        return True
+
+    def run(self, run: Run) -> CheckResult:
+        if not self.applies(run):
+            raise CheckNotApplicable(self.name)
+        return self._run(run)
+
+    def _run(self, run: Run) -> CheckResult:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    # -- summarising evidence ------------------------------------------------
+    def result(self, run: Run, evidence: list[Evidence], values: dict | None = None,
+               extra_status: Status | None = None, extra_detail: str = "", counterexample=None,
+               residual=None) -> CheckResult:
+        statuses = [e.status for e in evidence] + ([extra_status] if extra_status else [])
+        status = combine(statuses)
+        detail, method = summarise(evidence, status)
+        if extra_detail:
+            if not evidence:
+                detail = extra_detail
+            elif any(e.status is Status.REFUTED for e in evidence):
+                detail = f"{detail}; {extra_detail}"
+            else:
+                detail = f"{extra_detail}; {detail}"
+        witness, worst = counterexample, residual
+        if status is Status.REFUTED and witness is None:
+            refuted = next(e for e in evidence if e.status is Status.REFUTED)
+            witness = dict(refuted.witness)
+            witness["claim"] = refuted.claim.label
+            witness["region"] = refuted.claim.region_text
+            worst = refuted.residual
+        return CheckResult(self.name, self.title, status, detail, run.ctx.dps, tuple(evidence),
+                           worst, witness, method, values or {})
+
+
+def _on_root(expr: sp.Expr, variable: sp.Symbol, surface, ctx) -> sp.Expr:
+    """In one dimension a surface is a point: substitute its root when sympy finds a unique one."""
+    try:
+        with ctx.budget.step("solve for the surface"):
+            roots = sp.solve(surface.phi, variable)
+    except (BudgetExceeded, NotImplementedError, ValueError, TypeError):
+        return expr
+    if len(roots) != 1 or roots[0].has(sp.I):
+        return expr
+    return expr.xreplace({variable: roots[0]})
+
+
+def summarise(evidence: list[Evidence], status: Status) -> tuple[str, str]:
+    """A one-paragraph detail and the method line for a list of evidence."""
+    if not evidence:
+        return "nothing to check", ""
+    refuted = [e for e in evidence if e.status is Status.REFUTED]
+    if refuted:
+        e = refuted[0]
+        point = ", ".join(f"{k} = {mpmath.nstr(v, 10)}" for k, v in (e.witness or {}).items())
+        return (f"{e.claim.label} {e.claim.kind.value} fails on {e.claim.region_text} at {point}: "
+                f"residual {mpmath.nstr(e.residual, 6)}" + (f" ({e.note})" if e.note else "")), e.method
+    inconclusive = [e for e in evidence if e.status is Status.INCONCLUSIVE]
+    proved = sum(e.status is Status.PROVED for e in evidence)
+    confirmed = [e for e in evidence if e.status is Status.CONFIRMED]
+    parts = [f"{len(evidence)} claims: {proved} proved symbolically"]
+    if confirmed:
+        pts = sum(e.points for e in confirmed)
+        dps = confirmed[0].dps
+        parts.append(f"{len(confirmed)} confirmed numerically ({pts} points, dps {dps}, "
+                     f"tolerance 1e-{dps} relative)")
+    if inconclusive:
+        e = inconclusive[0]
+        parts.append(f"{len(inconclusive)} inconclusive ({e.claim.label} on {e.claim.region_text}: {e.note})")
+    methods = sorted({e.method.split(":")[0] for e in evidence})
+    return ", ".join(parts), " + ".join(methods)
+
+
+def zero_piece(expr: sp.Expr) -> bool:
+    """True when a piece is identically zero (symbolically, without heavy simplification)."""
+    if expr == 0:
+        return True
+    try:
+        return sp.expand(expr) == 0
+    except Exception:  # noqa: BLE001 - expand failing only means "not known zero"
+        return False

@@ -1,0 +1,127 @@
+r"""Check 5: the guarantee lower bound equals the potential upper bound.
+
+.. math::
+    \underline G = \sum_\theta \mu(\theta)\inf_x \lambda(x,\theta), \qquad
+    \overline P = \int \max_c \gamma(x,c)\,dx + \text{surface terms}
+
+The guarantee bound uses the SVO levels established by ``svo.slackness``
+(:math:`\inf_x\lambda(\cdot,\theta) = L_\theta`); the potential bound integrates the
+maximised IVO over the signal space and adds the singular terms of density
+jumps (:mod:`irmd.verify.jumps`).  Both are evaluated with mpmath at the working
+precision; they must agree to the stated tolerance.  A guarantee bound *above*
+the potential bound contradicts weak duality and is reported as such: some
+condition behind one of the bounds fails (a dropped surface term, for instance).
+"""
+from __future__ import annotations
+
+import mpmath
+import sympy as sp
+
+from irmd.analytic.constants import mpmath_function
+from irmd.status import PASSING, Status
+
+from ..jumps import density_jump, singular_maximum
+from ..regions import to_piecewise
+from ..signal_integrals import integrate_over_signals, surface_integral
+from .base import Check, register_check, zero_piece
+from .pde import density_surfaces
+from .slackness import levels
+
+
+@register_check
+class SaddleBounds(Check):
+    name = "bounds.saddle"
+    title = "guarantee lower bound = potential upper bound"
+    priority = 90
+
+    def _run(self, run):
+        guarantee, g_note, g_status = guarantee_lower(run)
+        potential, p_error, p_note, p_status = potential_upper(run)
+        run.facts["guarantee_lower"], run.facts["potential_upper"] = guarantee, potential
+        values = {}
+        if guarantee is not None:
+            values["guarantee_lower"] = guarantee
+        if potential is not None:
+            values["potential_upper"] = potential
+        notes = [n for n in (g_note, p_note) if n]
+        if guarantee is None or potential is None or g_status is not Status.CONFIRMED or p_status is not Status.CONFIRMED:
+            run.facts["bounds_equal"] = False
+            return self.result(run, [], values, Status.INCONCLUSIVE, "; ".join(notes) or "bounds not established")
+        with mpmath.workdps(run.ctx.working_dps):
+            gap = potential - guarantee
+            allowance = run.ctx.tolerance * max(1, abs(potential)) + abs(p_error)
+            equal = abs(gap) <= allowance
+        run.facts["bounds_equal"] = equal
+        values["gap"] = gap
+        if equal:
+            detail = (f"both bounds equal {mpmath.nstr(guarantee, 20)} to tolerance 1e-{run.ctx.dps} "
+                      f"(|gap| = {mpmath.nstr(abs(gap), 3)})")
+            return self.result(run, [], values, Status.CONFIRMED, "; ".join([detail] + notes))
+        if gap < 0:
+            detail = ("weak duality violated: the guarantee lower bound exceeds the potential upper bound by "
+                      f"{mpmath.nstr(-gap, 8)}, so a condition behind one of the bounds fails")
+        else:
+            detail = (f"the bounds differ: potential upper bound {mpmath.nstr(potential, 15)} exceeds the guarantee "
+                      f"lower bound {mpmath.nstr(guarantee, 15)} by {mpmath.nstr(gap, 8)}: not a saddle point "
+                      f"certificate")
+        counterexample = {"guarantee_lower": guarantee, "potential_upper": potential}
+        return self.result(run, [], values, Status.REFUTED, "; ".join([detail] + notes), counterexample, gap)
+
+
+def guarantee_lower(run):
+    """(value, note, status): sum_theta mu(theta) L_theta when svo.slackness holds."""
+    model = run.model
+    lv = levels(run)
+    if not run.passed("svo.slackness"):
+        status = run.results.get("svo.slackness")
+        return None, f"guarantee bound not established: svo.slackness is {status.status.value if status else 'missing'}", \
+            Status.INCONCLUSIVE
+    if not run.passed("svo.jumps"):
+        return None, "guarantee bound not established: svo.jumps does not hold", Status.INCONCLUSIVE
+    constants = list(run.ctx.values)
+    total = mpmath.mpf(0)
+    with mpmath.workdps(run.ctx.working_dps):
+        numbers = [run.ctx.values[c] for c in constants]
+        for state, prior in zip(model.states, model.prior):
+            level, _ = lv[state.label]
+            if prior == 0:
+                continue
+            if level is None:
+                return None, f"no SVO level for state {state.label}", Status.INCONCLUSIVE
+            p = mpmath.mpf(mpmath_function(prior, constants)(*numbers))
+            total += p * mpmath.mpf(mpmath_function(level, constants)(*numbers))
+    return total, "", Status.CONFIRMED
+
+
+def potential_upper(run):
+    """(value, error, note, status): integral of max_c gamma plus surface terms."""
+    model = run.model
+    pde = run.results.get("ivo.transfer_pde")
+    if pde is not None and pde.status is Status.REFUTED:
+        return mpmath.inf, mpmath.mpf(0), "potential bound is infinite: a free transfer has a non-zero coefficient", \
+            Status.CONFIRMED
+    note, status = "", Status.CONFIRMED
+    if pde is not None and pde.status not in PASSING:
+        note, status = "transfer PDE not established", Status.INCONCLUSIVE
+    integral = integrate_over_signals(run, to_piecewise(model.ivo_max))
+    if not integral.ok:
+        return None, None, f"potential integral not computed: {integral.reason}", Status.INCONCLUSIVE
+    value, error = integral.value, integral.error
+    terms = []
+    if run.options.get("include_jump_terms", True):
+        for surface, region, sides in density_surfaces(run):
+            const, coefficients = density_jump(model, surface, sides)
+            if all(zero_piece(e) for e in [const, *coefficients.values()]):
+                continue
+            F = to_piecewise(region.restrict(singular_maximum(model, const, coefficients)))
+            term, roots, how = surface_integral(run, surface, F)
+            if term is None:
+                return None, None, f"surface term not computed: {how}", Status.INCONCLUSIVE
+            with mpmath.workdps(run.ctx.working_dps):
+                value += term
+            terms.append(f"{mpmath.nstr(term, 12)} on {surface.phi} = 0")
+    elif density_surfaces(run):
+        note = (note + "; " if note else "") + "surface terms of density jumps were left out (include_jump_terms=False)"
+    if terms:
+        note = (note + "; " if note else "") + "surface terms: " + ", ".join(terms)
+    return value, error, note, status

@@ -1,0 +1,60 @@
+r"""Check 1: the information structure is a distribution.
+
+:math:`\sigma(x,\theta) \ge 0` on every region, and
+:math:`\int \sigma(x,\theta)\,dx = \mu(\theta)` for every state (hence total mass 1).
+"""
+from __future__ import annotations
+
+import mpmath
+
+from irmd.status import Status
+
+from ..claims import ClaimKind
+from ..signal_integrals import integrate_over_signals
+from .base import Check, register_check
+
+
+@register_check
+class InformationDistribution(Check):
+    name = "information.distribution"
+    title = "information structure is a distribution: sigma >= 0, mass 1, marginal on theta equals mu"
+    priority = 10
+
+    def _run(self, run):
+        model = run.model
+        box = model.signal_box
+        evidence = []
+        for state in model.states:
+            sigma = model.density[state.label]
+            for region in run.regions([sigma], box):
+                claim = run.claim(f"sigma(x, theta={state.label})", ClaimKind.NONNEG, region.restrict(sigma), box, region)
+                evidence.append(run.decide(claim))
+        masses, problems, counterexample = {}, [], None
+        status = Status.CONFIRMED
+        total = mpmath.mpf(0)
+        with mpmath.workdps(run.ctx.working_dps):
+            for state, prior in zip(model.states, model.prior):
+                integral = integrate_over_signals(run, model.density[state.label])
+                if not integral.ok:
+                    status = Status.INCONCLUSIVE if status is not Status.REFUTED else status
+                    problems.append(f"mass of state {state.label} not computed: {integral.reason}")
+                    continue
+                masses[f"mass[{state.label}]"] = integral.value
+                total += integral.value
+                target = mpmath.mpf(prior.p) / prior.q if prior.is_Rational else mpmath.mpf(str(prior.evalf(run.ctx.working_dps)))
+                gap = integral.value - target
+                allowance = run.ctx.tolerance * (1 + abs(target)) + abs(integral.error)
+                if abs(gap) > allowance:
+                    status = Status.REFUTED
+                    problems.append(f"marginal of state {state.label} is {mpmath.nstr(integral.value, 12)}, "
+                                    f"prior is {mpmath.nstr(target, 12)}")
+                    if counterexample is None:
+                        counterexample = {"state": state.label, "mass": integral.value, "prior": target}
+            masses["total mass"] = total
+        if problems:
+            detail = "; ".join(problems)
+        else:
+            detail = (f"masses equal the prior to tolerance 1e-{run.ctx.dps} "
+                      f"(quadrature at {run.ctx.working_dps} digits)")
+        return self.result(run, evidence, masses, status, detail, counterexample,
+                           residual=None if counterexample is None else counterexample["mass"] - counterexample["prior"])

@@ -1,0 +1,43 @@
+r"""Check 2: the mechanism is feasible and participation secure.
+
+Feasibility: every outcome coordinate lies in its factor (allocations
+non-negative with :math:`\sum_i q_i \le 1`, bounded intervals respected) and every
+unbounded transfer stays bounded (the papers' t_max is large but finite).
+Participation security: an agent at the lowest action gets non-negative utility
+for every state and every action of the others.
+"""
+from __future__ import annotations
+
+from ..claims import ClaimKind
+from .base import Check, register_check
+
+
+@register_check
+class MechanismFeasibility(Check):
+    name = "mechanism.feasibility"
+    title = "mechanism is feasible: q_i >= 0, sum q_i <= 1, transfers within bounds and bounded"
+    priority = 20
+
+    def _run(self, run):
+        evidence = []
+        for label, expr, box in run.model.feasibility:
+            for region in run.regions([expr], box):
+                evidence.append(run.decide(run.claim(label, ClaimKind.NONNEG, region.restrict(expr), box, region)))
+        for label, expr, box in run.model.transfers:
+            evidence.append(run.decide(run.claim(f"transfer {label}", ClaimKind.BOUNDED, expr, box, None)))
+        return self.result(run, evidence)
+
+
+@register_check
+class Participation(Check):
+    name = "mechanism.participation"
+    title = "participation security: the lowest action gives non-negative utility in every state"
+    priority = 25
+
+    def _run(self, run):
+        evidence = []
+        for label, expr, box in run.model.participation:
+            for region in run.regions([expr], box):
+                claim = run.claim(f"u ({label})", ClaimKind.NONNEG, region.restrict(expr), box, region)
+                evidence.append(run.decide(claim))
+        return self.result(run, evidence)

@@ -1,0 +1,161 @@
+r"""Checks 3a and 4a: the transfer equations.
+
+``ivo.transfer_pde``
+    In :math:`\gamma(x, c)` the coefficient of every free (unbounded) transfer
+    must vanish, or the potential bound is infinite: for the auction this is
+    (27), :math:`\sum_\theta (\sigma + \partial_i\sigma) = 0`.  A coordinate with one
+    infinite end needs a coefficient of the right sign.  On a surface where the
+    density jumps, the singular term's transfer coefficients must vanish too.
+``svo.transfer_ode``
+    A defined function (such as the auction's total transfer T) given with an
+    ODE must satisfy it, and its initial condition (as a one-sided limit).
+"""
+from __future__ import annotations
+
+import mpmath
+import sympy as sp
+
+from irmd.analytic.constants import mpmath_function
+from irmd.budget import time_budget
+from irmd.errors import BudgetExceeded
+from irmd.status import Status
+
+from ..claims import ClaimKind, Evidence, Step
+from ..jumps import density_jump
+from ..sampling import Box
+from .base import Check, register_check
+
+
+@register_check
+class TransferPDE(Check):
+    name = "ivo.transfer_pde"
+    title = "IVO: coefficients of unbounded transfers vanish (PDE (27))"
+    priority = 30
+
+    def _applies(self, run):
+        return bool(run.model.free_coefficients() or run.model.half_open_coefficients())
+
+    def _run(self, run):
+        model = run.model
+        box = model.signal_box
+        evidence = []
+        for coordinate, coefficient in model.free_coefficients().items():
+            for region in run.regions([coefficient], box):
+                claim = run.claim(f"coefficient of {coordinate} in gamma", ClaimKind.ZERO,
+                                  region.restrict(coefficient), box, region)
+                evidence.append(run.decide(claim))
+        for coordinate, signed, _ in model.half_open_coefficients():
+            for region in run.regions([signed], box):
+                claim = run.claim(f"signed coefficient of {coordinate} in gamma", ClaimKind.NONNEG,
+                                  region.restrict(signed), box, region)
+                evidence.append(run.decide(claim))
+        for surface, region, sides in density_surfaces(run):
+            const, coefficients = density_jump(model, surface, sides)
+            for coordinate in model.free_coefficients():
+                expr = region.restrict(coefficients.get(coordinate, sp.S.Zero))
+                claim = run.claim(f"singular coefficient of {coordinate}", ClaimKind.ZERO, expr, box, region,
+                                  on_surface=surface)
+                evidence.append(run.decide(claim))
+        return self.result(run, evidence)
+
+
+def density_surfaces(run):
+    """(surface, region, other sides) for every surface of the densities inside the signal space.
+
+    One entry per surface and pattern of the other surfaces along it.
+    """
+    model = run.model
+    densities = list(model.density.values())
+    regions = run.regions(densities, model.signal_box)
+    seen, out = set(), []
+    for region in regions:
+        for surface in region.surfaces:
+            others = tuple((s, v) for s, v in region.sides if s != surface)
+            key = (surface, others)
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append((surface, region, dict(others)))
+    return out
+
+
+@register_check
+class TransferODE(Check):
+    name = "svo.transfer_ode"
+    title = "SVO: defined transfer functions satisfy their ODE and initial condition"
+    priority = 35
+
+    def _applies(self, run):
+        return any(r.definition.ode is not None for r in run.resolution.functions.values())
+
+    def _run(self, run):
+        evidence = []
+        for resolved in run.resolution.functions.values():
+            definition = resolved.definition
+            if definition.ode is None:
+                continue
+            if resolved.closed_form is None:
+                return self.result(run, evidence, extra_status=Status.INCONCLUSIVE,
+                                   extra_detail=f"the ODE of {definition.name} could not be solved symbolically "
+                                                "within the budget; give closed_form=")
+            y = definition.variable
+            ode = definition.linear_ode()
+            subs = run.resolution.substitution
+            T = resolved.closed_form
+            residual = (ode.derivative_coefficient * sp.diff(T, y) + ode.value_coefficient * T
+                        + ode.source).xreplace(subs)
+            y0, value0 = definition.initial
+            box = Box((y,), (y0,))
+            from ..regions import to_piecewise
+
+            residual = to_piecewise(run.resolution.apply(residual))
+            for region in run.regions([residual], box):
+                claim = run.claim(f"ODE residual of {definition.name}", ClaimKind.ZERO,
+                                  region.restrict(residual), box, region)
+                evidence.append(run.decide(claim))
+            evidence.append(initial_condition(run, definition.name, to_piecewise(T), y, y0, value0.xreplace(subs)))
+        return self.result(run, evidence)
+
+
+def initial_condition(run, name, T, y, y0, value0) -> Evidence:
+    """Limit of T at y0 from the right equals value0: symbolic limit, else evaluation next to y0."""
+    from ..claims import Claim
+
+    label = f"{name}({y0}+) - {value0}"
+    claim = Claim(label, ClaimKind.ZERO, T - value0, Box((y,), (y0,)), region_text=f"{y} -> {y0}+")
+    right = T.xreplace({y: y0 + sp.Symbol("eta_", positive=True)})
+    try:
+        with time_budget(run.ctx.budget.remaining(), f"limit of {name}"):
+            from irmd.analytic.special import expand_erlang
+
+            limit = sp.limit(expand_erlang(right), sp.Symbol("eta_", positive=True), 0, "+")
+        if limit.is_number and limit.is_finite:
+            if sp.simplify(limit - value0) == 0:
+                return Evidence(claim, Status.PROVED, "symbolic: one-sided limit",
+                                steps=(Step(f"lim {y} -> {y0}+ of {name}", limit),), dps=run.ctx.dps)
+    except (BudgetExceeded, NotImplementedError, ValueError, TypeError, sp.PolynomialError):
+        pass
+    constants = list(run.ctx.values)
+    fn = mpmath_function(T - value0, [y] + constants)
+    with mpmath.workdps(run.ctx.working_dps):
+        numbers = [run.ctx.values[c] for c in constants]
+        start = mpmath.mpf(mpmath_function(sp.sympify(y0), constants)(*numbers))
+        etas = [mpmath.mpf(10) ** (-k) for k in (run.ctx.dps // 4, run.ctx.dps // 2, run.ctx.dps)]
+        values = []
+        for eta in etas:
+            try:
+                values.append(mpmath.re(fn(start + eta, *numbers)))
+            except (ZeroDivisionError, ValueError):
+                values.append(mpmath.nan)
+    last = values[-1]
+    method = f"numeric: {name} at {y0} + 1e-{run.ctx.dps // 4}, 1e-{run.ctx.dps // 2}, 1e-{run.ctx.dps} " \
+             f"({run.ctx.working_dps} digits)"
+    if mpmath.isnan(last):
+        return Evidence(claim, Status.INCONCLUSIVE, method, note=f"{name} cannot be evaluated next to {y0}")
+    if abs(last) <= mpmath.mpf(10) ** (-(run.ctx.dps // 2)) * (1 + abs(value0)):
+        return Evidence(claim, Status.CONFIRMED, method, residual=abs(last), points=len(values), dps=run.ctx.dps,
+                        tolerance=mpmath.mpf(10) ** (-(run.ctx.dps // 2)),
+                        note="difference from the initial value shrinks to the tolerance")
+    return Evidence(claim, Status.REFUTED, method, residual=last, witness={y: start + etas[-1]},
+                    dps=run.ctx.dps, tolerance=mpmath.mpf(10) ** (-(run.ctx.dps // 2)),
+                    note=f"{name} does not approach its initial value {value0}")

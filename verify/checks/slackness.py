@@ -1,0 +1,170 @@
+r"""Checks 3b, 4b, 4c: complementary slackness and jumps.
+
+``ivo.slackness`` (25)
+    Wherever :math:`\sigma(x,\cdot) > 0`, the mechanism's outcome maximises the
+    IVO: :math:`\max_c \gamma(x,c) - \gamma(x,c(x)) = 0`; on a surface where the
+    density jumps, the outcome maximises the singular term as well.
+``svo.slackness`` (26)
+    :math:`\lambda(\cdot,\theta) = L_\theta` on the support of
+    :math:`\sigma(\cdot,\theta)` and :math:`\lambda(\cdot,\theta) \ge L_\theta`
+    elsewhere on the action space, so :math:`\inf_x \lambda(x,\theta) = L_\theta`.
+    The levels are the candidate's declared :math:`L_\theta`, or read off the SVO
+    at a support point when not declared.
+``svo.jumps``
+    Where the mechanism jumps, the singular SVO term is non-negative (otherwise
+    :math:`\inf_x\lambda = -\infty`).
+"""
+from __future__ import annotations
+
+import mpmath
+import sympy as sp
+
+from irmd.analytic.constants import mpmath_function
+from irmd.status import Status
+
+from ..claims import ClaimKind
+from ..jumps import density_jump, mechanism_jump, singular_at_mechanism, singular_maximum
+from ..regions import restrict, to_piecewise
+from .base import Check, register_check, zero_piece
+from .pde import density_surfaces
+
+
+@register_check
+class IVOSlackness(Check):
+    name = "ivo.slackness"
+    title = "IVO complementary slackness (25): the mechanism maximises gamma where sigma > 0"
+    priority = 40
+
+    def _run(self, run):
+        model = run.model
+        box = model.signal_box
+        support = sum(model.density.values(), sp.S.Zero)
+        gap = to_piecewise(model.ivo_max - model.ivo_at_mechanism)
+        evidence, skipped = [], 0
+        for region in run.regions([gap, support], box):
+            if zero_piece(region.restrict(support)):
+                skipped += 1
+                continue
+            claim = run.claim("max_c gamma - gamma(x, c(x))", ClaimKind.ZERO, region.restrict(gap), box, region)
+            evidence.append(run.decide(claim))
+        for surface, region, sides in density_surfaces(run):
+            const, coefficients = density_jump(model, surface, sides)
+            if all(zero_piece(e) for e in [const, *coefficients.values()]):
+                continue
+            on = dict(sides)
+            on[surface] = 0
+            outcome = {c: restrict(e, on) for c, e in model.outcome.items()}
+            singular_gap = to_piecewise(singular_maximum(model, const, coefficients)
+                                        - singular_at_mechanism(model, const, coefficients, outcome))
+            claim = run.claim(f"singular term on {surface.phi} = 0: max_c - value at c(x)", ClaimKind.ZERO,
+                              region.restrict(singular_gap), box, region, on_surface=surface)
+            evidence.append(run.decide(claim))
+        note = f"{skipped} region(s) outside the support skipped" if skipped else ""
+        return self.result(run, evidence, extra_detail=note)
+
+
+def support_surfaces(run):
+    """Surfaces bounding the signal space inside the action space (when they differ)."""
+    model = run.model
+    out = []
+    for x, la, ls in zip(model.action_box.variables, model.action_box.lower, model.signal_box.lower):
+        if sp.simplify(ls - la) != 0:
+            out.append(x - ls)
+    return out
+
+
+def levels(run) -> dict:
+    """SVO levels L_theta as expressions in the constants (declared or read off a support point)."""
+    if "levels" in run.facts:
+        return run.facts["levels"]
+    model = run.model
+    declared = {k: run.resolution.apply(v) for k, v in run.candidate.levels.items()}
+    out = {}
+    for state in model.states:
+        if state.label in declared:
+            out[state.label] = (declared[state.label], "declared")
+            continue
+        out[state.label] = _read_level(run, state.label)
+    run.facts["levels"] = out
+    return out
+
+
+def _read_level(run, label):
+    model = run.model
+    sigma, lam = model.density[label], to_piecewise(model.svo[label])
+    box = model.signal_box
+    for region in run.regions([sigma, lam], box):
+        if zero_piece(region.restrict(sigma)):
+            continue
+        points = [p for p in run.ctx.points(run.claim("", ClaimKind.ZERO, sp.S.Zero, box, region))
+                  if all(side == dict(region.sides).get(s) for s, side in zip(region.surfaces, p.sides))]
+        if not points:
+            continue
+        point = points[len(points) // 2]
+        at = {v: sp.Rational(str(mpmath.nstr(c, 30))) for v, c in zip(box.variables, point.coordinates)}
+        return region.restrict(lam).xreplace(at), f"read off the SVO at {tuple(str(v) for v in at.values())}"
+    return None, "the density of this state vanishes everywhere"
+
+
+@register_check
+class SVOSlackness(Check):
+    name = "svo.slackness"
+    title = "SVO complementary slackness (26): lambda = L_theta on supp sigma(., theta), >= L_theta elsewhere"
+    priority = 50
+
+    def _run(self, run):
+        model = run.model
+        box = model.action_box
+        boundary = support_surfaces(run)
+        evidence, values = [], {}
+        with mpmath.workdps(run.ctx.working_dps):
+            constants = list(run.ctx.values)
+            numbers = [run.ctx.values[c] for c in constants]
+            for label, (level, how) in levels(run).items():
+                if level is None:
+                    continue
+                values[f"L[{label}]"] = mpmath.mpf(mpmath_function(level, constants)(*numbers))
+        for state in model.states:
+            level, how = levels(run)[state.label]
+            if level is None:
+                continue
+            lam = to_piecewise(model.svo[state.label]) - level
+            sigma = model.density[state.label]
+            markers = [sp.Piecewise((1, phi >= 0), (0, True)) for phi in boundary]
+            for region in run.regions([lam, sigma, *markers], box):
+                inside = all(region.restrict(marker) == 1 for marker in markers)
+                in_support = inside and not zero_piece(region.restrict(sigma))
+                kind = ClaimKind.ZERO if in_support else ClaimKind.NONNEG
+                text = f"lambda(x, theta={state.label}) - L_{state.label}"
+                evidence.append(run.decide(run.claim(text, kind, region.restrict(lam), box, region)))
+        result = self.result(run, evidence, values)
+        return result
+
+
+@register_check
+class MechanismJumps(Check):
+    name = "svo.jumps"
+    title = "SVO at mechanism discontinuities: singular terms are non-negative"
+    priority = 55
+
+    def _run(self, run):
+        model = run.model
+        box = model.action_box
+        outcome = list(model.outcome.values())
+        evidence = []
+        seen = set()
+        for region in run.regions(outcome, box):
+            for surface in region.surfaces:
+                others = tuple((s, v) for s, v in region.sides if s != surface)
+                if (surface, others) in seen:
+                    continue
+                seen.add((surface, others))
+                for state in model.states:
+                    jump = mechanism_jump(model, surface, state.label, dict(others))
+                    claim = run.claim(f"singular lambda(x, theta={state.label}) on {surface.phi} = 0",
+                                      ClaimKind.NONNEG, region.restrict(jump), box, region, on_surface=surface)
+                    evidence.append(run.decide(claim))
+        if not evidence:
+            return self.result(run, [], extra_status=Status.PROVED,
+                               extra_detail="the mechanism has no region boundaries: no singular terms")
+        return self.result(run, evidence)

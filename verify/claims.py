@@ -1,0 +1,397 @@
+r"""Claims about expressions on regions, and how irmd decides them.
+
+Every check reduces to claims of three kinds on a region of a box:
+
+``ZERO``     the expression vanishes identically (a PDE, an SVO level, (25));
+``NONNEG``   the expression is non-negative (a density, feasibility, (26));
+``BOUNDED``  the expression stays bounded (transfers, as t_max is finite).
+
+:func:`decide` first tries a symbolic proof under a time budget (recording the
+intermediate expressions), then evaluates the claim with mpmath at sample
+points.  The outcome is never blurred:
+
+* a symbolic zero / sign proof is **proved**;
+* agreement at every sample point within the tolerance is **confirmed**, with
+  the precision, tolerance and number of points;
+* a point where the claim fails by more than the tolerance, and still fails
+  after the precision is raised, is **refuted**, with the point and residual;
+* no evaluable point, or a failure that disappears only partly, is
+  **inconclusive**, with the reason.
+
+Residuals are measured relative to the size of the expression's terms at the
+point (``scale``), so an identity among large terms is not refuted by rounding.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Callable, Sequence
+
+import mpmath
+import sympy as sp
+
+from irmd.analytic.constants import mpmath_function
+from irmd.analytic.special import EXPAND_MAX_ORDER, ErlangCDF, ErlangPDF, ErlangSF, expand_erlang
+from irmd.budget import Budget
+from irmd.errors import BudgetExceeded
+from irmd.status import Status
+
+from .regions import Surface
+from .sampling import Box, Point, in_closure
+
+
+class ClaimKind(str, Enum):
+    ZERO = "= 0"
+    NONNEG = ">= 0"
+    BOUNDED = "bounded"
+
+
+@dataclass(frozen=True)
+class Claim:
+    """``expr`` (piece-free, constants as symbols) satisfies ``kind`` on a region of ``box``."""
+
+    label: str
+    kind: ClaimKind
+    expr: sp.Expr
+    box: Box
+    region: tuple = ()          # ((Surface, side), ...): the region's sides
+    surfaces: tuple = ()        # all surfaces used to classify points
+    scales: tuple = ()          # characteristic radii for sampling
+    region_text: str = ""       # human description of the region
+    lower_bounds: tuple = ()    # ((symbol, expr), ...) known lower bounds for sign proofs
+    upper_bounds: tuple = ()    # ((symbol, expr), ...) known upper bounds for sign proofs
+
+    @property
+    def variables(self):
+        return self.box.variables
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a symbolic derivation: what was done and the expression after it."""
+
+    description: str
+    expr: sp.Expr
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """How a claim was decided."""
+
+    claim: Claim
+    status: Status
+    method: str
+    residual: object = None           # mpmath number (max violation), None if proved
+    witness: dict | None = None        # variable -> mpmath value where the claim fails
+    steps: tuple[Step, ...] = ()
+    points: int = 0
+    dps: int | None = None
+    tolerance: object = None
+    note: str = ""
+
+    def __post_init__(self):
+        if self.status is Status.REFUTED and self.witness is None:
+            raise ValueError("a refuted claim needs a witness")
+        if self.status is Status.CONFIRMED and self.dps is None:
+            raise ValueError("a confirmed claim must state its precision")
+
+
+@dataclass
+class DecisionContext:
+    """Precision, constants, budget and sample-point cache shared by the claims of one run."""
+
+    dps: int
+    values: dict                                  # constant symbol -> mpf at working precision
+    budget: Budget
+    symbolic: bool = True
+    guard: int = 20
+    escalate: Callable[[int], dict] | None = None  # dps -> constant values at that precision
+    _points: dict = field(default_factory=dict)
+
+    @property
+    def working_dps(self) -> int:
+        return self.dps + self.guard
+
+    @property
+    def tolerance(self):
+        return mpmath.mpf(10) ** (-self.dps)
+
+    def points(self, claim: Claim) -> list[Point]:
+        from .sampling import sample
+
+        key = (claim.box, claim.surfaces, claim.scales)
+        if key not in self._points:
+            with mpmath.workdps(self.working_dps):
+                self._points[key] = sample(claim.box, claim.surfaces, self.values, claim.scales)
+        return self._points[key]
+
+
+# --------------------------------------------------------------------------- symbolic
+def _expandable(expr: sp.Expr) -> bool:
+    return all(f.args[0].is_Integer and int(f.args[0]) <= EXPAND_MAX_ORDER
+               for f in expr.atoms(ErlangPDF, ErlangCDF, ErlangSF))
+
+
+def simplify_steps(expr: sp.Expr, budget: Budget) -> tuple[sp.Expr, list[Step]]:
+    """Normalise ``expr`` step by step; stops at zero or when the budget runs out.
+
+    Raises BudgetExceeded if the budget is already spent.
+    """
+    steps: list[Step] = []
+    current = expr
+    if current.atoms(ErlangPDF, ErlangCDF, ErlangSF) and _expandable(current):
+        current = expand_erlang(current)
+        steps.append(Step("write the Erlang functions G_N, g_N as finite sums (32)-(33)", current))
+    stages = (
+        ("expand", lambda e: sp.expand(e)),
+        ("put over a common denominator and cancel", lambda e: sp.cancel(sp.together(e))),
+        ("simplify", lambda e: sp.simplify(e)),
+    )
+    for description, transform in stages:
+        if current == 0:
+            break
+        with budget.step(description):
+            new = transform(current)
+        if new != current:
+            current = new
+            steps.append(Step(description, current))
+    return current, steps
+
+
+def _prove_zero(claim: Claim, ctx: DecisionContext):
+    if not _expandable(claim.expr):
+        return None, [], "Erlang functions of large order are not expanded symbolically"
+    try:
+        result, steps = simplify_steps(claim.expr, ctx.budget)
+    except BudgetExceeded as exceeded:
+        return None, [], str(exceeded)
+    if result == 0:
+        return True, steps, ""
+    return None, steps, "symbolic simplification did not reach 0"
+
+
+def _sign_substitutions(claim: Claim):
+    """Substitutions that turn the region's bounds into positivity of new symbols."""
+    subs = [{}]
+    for var, bound in claim.lower_bounds:
+        u = sp.Symbol(f"u_{var.name}", positive=True)
+        subs.append({var: bound + u})
+    for var, bound in claim.upper_bounds:
+        u = sp.Symbol(f"u_{var.name}", positive=True)
+        lower = dict(claim.lower_bounds).get(var, sp.S.Zero)
+        # var in (lower, bound): var = lower + (bound - lower) / (1 + u)
+        subs.append({var: lower + (bound - lower) / (1 + u)})
+    return subs
+
+
+def _prove_nonneg(claim: Claim, ctx: DecisionContext):
+    if not _expandable(claim.expr):
+        return None, [], "Erlang functions of large order are not expanded symbolically"
+    try:
+        simplified, steps = simplify_steps(claim.expr, ctx.budget)
+        if simplified.is_nonnegative:
+            steps.append(Step("every factor is non-negative under the symbols' assumptions", simplified))
+            return True, steps, ""
+        for sub in _sign_substitutions(claim):
+            if not sub:
+                continue
+            with ctx.budget.step("sign analysis"):
+                moved = sp.factor_terms(sp.together(sp.expand(simplified.xreplace(sub))))
+                num, den = sp.fraction(moved)
+                num, den = sp.expand(num), sp.expand(den)
+                ok = (num.is_nonnegative and den.is_positive) or (num.is_nonpositive and den.is_negative)
+            if ok:
+                (var, value), = sub.items()
+                steps.append(Step(f"substitute {var} = {value} (the region's bound) and read off signs",
+                                  num / den))
+                return True, steps, ""
+    except BudgetExceeded as exceeded:
+        return None, [], str(exceeded)
+    return None, steps, "sign not decided symbolically"
+
+
+# --------------------------------------------------------------------------- numeric
+def _term_function(expr: sp.Expr, variables, constants):
+    terms = list(sp.Add.make_args(expr))
+    return mpmath_function(sp.Tuple(*terms) if len(terms) > 1 else sp.Tuple(expr), list(variables) + list(constants))
+
+
+def _evaluate(fn, coordinates, numbers, interior_step=None):
+    """(value, scale) at a point; nudges into the domain where the formula is 0/0."""
+    attempts = [coordinates]
+    if interior_step is not None:
+        eta = mpmath.mpf(10) ** (-(mpmath.mp.dps // 3))
+        attempts += [tuple(c + eta * (1 + abs(c)) * s for c, s in zip(coordinates, interior_step))]
+    for x in attempts:
+        try:
+            terms = fn(*x, *numbers)
+        except (ZeroDivisionError, ValueError, OverflowError, TypeError):
+            continue
+        try:
+            terms = [mpmath.mpf(t) if not isinstance(t, mpmath.mpc) else t for t in terms]
+        except TypeError:
+            continue
+        if any(isinstance(t, mpmath.mpc) and abs(t.imag) > 0 for t in terms):
+            continue
+        terms = [mpmath.re(t) for t in terms]
+        if any(mpmath.isnan(t) or mpmath.isinf(t) for t in terms):
+            continue
+        return mpmath.fsum(terms), mpmath.fsum(abs(t) for t in terms)
+    return None, None
+
+
+def _violation(kind: ClaimKind, value, scale, tol):
+    """How much a value violates the claim, relative to its scale (0 if it holds)."""
+    allowance = tol * max(scale, 1)
+    if kind is ClaimKind.ZERO:
+        excess = abs(value) - allowance
+    else:  # NONNEG
+        excess = -value - allowance
+    return excess if excess > 0 else mpmath.mpf(0)
+
+
+def _numeric_points(claim: Claim, ctx: DecisionContext) -> list[Point]:
+    region = dict(claim.region)
+    return [p for p in ctx.points(claim) if in_closure(p, region, claim.surfaces)]
+
+
+def _decide_numeric(claim: Claim, ctx: DecisionContext, steps, note) -> Evidence:
+    points = _numeric_points(claim, ctx)
+    constants = list(ctx.values)
+    fn = _term_function(claim.expr, claim.variables, constants)
+    interior = tuple(mpmath.mpf(1) for _ in claim.variables)
+    failures, evaluated, worst = [], 0, mpmath.mpf(0)
+    with mpmath.workdps(ctx.working_dps):
+        numbers = [ctx.values[c] for c in constants]
+        tol = ctx.tolerance
+        for p in points:
+            value, scale = _evaluate(fn, p.coordinates, numbers, interior)
+            if value is None:
+                continue
+            evaluated += 1
+            excess = _violation(claim.kind, value, scale, tol)
+            residual = abs(value) if claim.kind is ClaimKind.ZERO else max(-value, mpmath.mpf(0))
+            worst = max(worst, residual / max(scale, 1))
+            if excess > 0:
+                failures.append((excess, p, value, scale))
+    method = f"numeric: {evaluated} points at {ctx.working_dps} digits"
+    if evaluated == 0:
+        return Evidence(claim, Status.INCONCLUSIVE, method, steps=tuple(steps),
+                        note=(note + "; " if note else "") + "the expression could not be evaluated at any sample point")
+    if not failures:
+        return Evidence(claim, Status.CONFIRMED, method, residual=worst, steps=tuple(steps), points=evaluated,
+                        dps=ctx.dps, tolerance=ctx.tolerance, note=note)
+    return _escalate(claim, ctx, failures, steps, note, evaluated)
+
+
+def _escalate(claim, ctx, failures, steps, note, evaluated) -> Evidence:
+    """Re-evaluate the worst failures at higher precision: rounding vanishes, errors stay."""
+    failures.sort(key=lambda f: f[0], reverse=True)
+    high = 2 * ctx.dps + ctx.guard
+    constants = list(ctx.values)
+    values = ctx.escalate(high) if ctx.escalate else ctx.values
+    fn = _term_function(claim.expr, claim.variables, constants)
+    interior = tuple(mpmath.mpf(1) for _ in claim.variables)
+    persisting = []
+    with mpmath.workdps(high):
+        numbers = [values[c] for c in constants]
+        for excess, p, low_value, _ in failures[:8]:
+            value, scale = _evaluate(fn, p.coordinates, numbers, interior)
+            if value is None:
+                continue
+            if _violation(claim.kind, value, scale, ctx.tolerance) > 0:
+                persisting.append((p, value, scale))
+    if persisting:
+        p, value, scale = persisting[0]
+        witness = p.as_dict(claim.variables)
+        text = (f"fails at {len(failures)} of {evaluated} points; the worst failure persists at {high} digits"
+                f" (residual {mpmath.nstr(value, 8)} against terms of size {mpmath.nstr(scale, 8)})")
+        return Evidence(claim, Status.REFUTED, f"numeric: {evaluated} points at {ctx.working_dps} digits, "
+                        f"re-checked at {high} digits", residual=value, witness=witness, steps=tuple(steps),
+                        points=evaluated, dps=ctx.dps, tolerance=ctx.tolerance,
+                        note=(note + "; " if note else "") + text)
+    text = (f"{len(failures)} of {evaluated} points exceeded the tolerance at {ctx.working_dps} digits "
+            f"but agree at {high} digits: rounding, not a failure")
+    return Evidence(claim, Status.CONFIRMED, f"numeric: {evaluated} points at {ctx.working_dps} digits, "
+                    f"worst re-checked at {high} digits", residual=mpmath.mpf(0), steps=tuple(steps),
+                    points=evaluated, dps=ctx.dps, tolerance=ctx.tolerance, note=(note + "; " if note else "") + text)
+
+
+def _decide_bounded(claim: Claim, ctx: DecisionContext) -> Evidence:
+    """Bounded on the box: the far field and the lower corner must settle down.
+
+    A symbolic limit at infinity (when sympy finds it within the budget) proves
+    the far-field part; the numeric test compares values at radii 10^4, 10^8,
+    10^16, 10^32 times the scale and near the lower corner at offsets 10^-4 ..
+    10^-32: growth by orders of magnitude is refuted, settling values confirmed.
+    """
+    constants = list(ctx.values)
+    fn = _term_function(claim.expr, claim.variables, constants)
+    with mpmath.workdps(ctx.working_dps):
+        numbers = [ctx.values[c] for c in constants]
+        lower = [mpmath.mpf(mpmath_function(sp.sympify(b), constants)(*numbers)) for b in claim.box.lower]
+        scale_values = []
+        for s in claim.scales:
+            try:
+                v = mpmath.mpf(mpmath_function(sp.sympify(s), constants)(*numbers))
+            except (TypeError, ValueError, ZeroDivisionError):
+                continue
+            if mpmath.isfinite(v):
+                scale_values.append(abs(v))
+        scale = max([mpmath.mpf(1)] + scale_values)
+        n = len(claim.variables)
+        dirs = [tuple(mpmath.mpf(1) / n for _ in range(n))]
+        dirs += [tuple(mpmath.mpf(1) if j == i else mpmath.mpf(0) for j in range(n)) for i in range(n)]
+        mid_points = [p for p in _numeric_points(claim, ctx)]
+        mids = []
+        for p in mid_points:
+            v, _ = _evaluate(fn, p.coordinates, numbers, tuple(mpmath.mpf(1) for _ in range(n)))
+            if v is not None:
+                mids.append(abs(v))
+        reference = max(mids) if mids else mpmath.mpf(1)
+        for d in dirs:
+            for label, radii in (("far field", [scale * mpmath.mpf(10) ** (4 * 2**k) for k in range(4)]),
+                                 ("lower corner", [mpmath.mpf(10) ** (-4 * 2**k) for k in range(4)])):
+                series = []
+                for r in radii:
+                    x = tuple(l + r * di for l, di in zip(lower, d))
+                    v, _ = _evaluate(fn, x, numbers, tuple(mpmath.mpf(1) for _ in range(n)))
+                    if v is not None:
+                        series.append((x, abs(v)))
+                if len(series) < 2:
+                    continue
+                x_last, v_last = series[-1]
+                if v_last > 1000 * (reference + 1) and v_last > 10 * series[0][1]:
+                    witness = dict(zip(claim.variables, x_last))
+                    return Evidence(claim, Status.REFUTED, f"numeric: {label} at {ctx.working_dps} digits",
+                                    residual=v_last, witness=witness, dps=ctx.dps, tolerance=ctx.tolerance,
+                                    note=f"|value| grows to {mpmath.nstr(v_last, 8)} in the {label} "
+                                         f"(sampled values stay below {mpmath.nstr(reference, 8)})")
+    return Evidence(claim, Status.CONFIRMED, f"numeric: {len(mids)} sample points plus far field and lower corner "
+                    f"at {ctx.working_dps} digits", residual=reference, points=len(mids), dps=ctx.dps,
+                    tolerance=ctx.tolerance, note=f"largest sampled |value| {mpmath.nstr(reference, 8)}")
+
+
+# --------------------------------------------------------------------------- entry point
+def decide(claim: Claim, ctx: DecisionContext) -> Evidence:
+    """Decide one claim: symbolic proof first, numeric evaluation otherwise."""
+    if claim.kind is ClaimKind.BOUNDED:
+        return _decide_bounded(claim, ctx)
+    steps, note = [], ""
+    if claim.expr == 0:
+        return Evidence(claim, Status.PROVED, "symbolic: identically 0", steps=(Step("identically", sp.S.Zero),))
+    if ctx.symbolic:
+        prover = _prove_zero if claim.kind is ClaimKind.ZERO else _prove_nonneg
+        proved, steps, note = prover(claim, ctx)
+        if proved:
+            # A proof is also spot-checked numerically: a disagreement would mean
+            # a bug in irmd's own pipeline, which must never pass silently.
+            spot = _decide_numeric(claim, ctx, steps, "")
+            if spot.status is Status.REFUTED:
+                return Evidence(claim, Status.INCONCLUSIVE, "symbolic proof contradicted numerically",
+                                residual=spot.residual, witness=spot.witness, steps=tuple(steps),
+                                note="internal inconsistency: the symbolic proof disagrees with evaluation at "
+                                     f"{spot.witness}; please report this")
+            return Evidence(claim, Status.PROVED, "symbolic: " + (steps[-1].description if steps else "identity"),
+                            steps=tuple(steps), points=spot.points, dps=ctx.dps)
+    return _decide_numeric(claim, ctx, steps, note)

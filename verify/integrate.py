@@ -1,0 +1,143 @@
+r"""Integrals over the signal space, reduced to one dimension.
+
+Integrals :math:`\int f(x)\,dx` over a box :math:`[l,\infty)^N` are computed as
+:math:`\int_{Nl}^\infty F(y)\,dy` over the total :math:`y = \sum_i x_i`, where
+:math:`F(y)` integrates ``f`` over the slice :math:`\{\sum_i x_i = y\}`:
+
+* if ``f`` depends on ``x`` only through ``y`` (checked symbolically), then
+  :math:`F = f \cdot V(y)` with the slice volume
+  :math:`V(y) = (y - Nl)^{N-1}/(N-1)!` -- this is the Erlang/Gamma structure
+  that makes N = 10,000 cheap;
+* for N = 2 the slice is a segment and ``F`` is found by symbolic integration
+  over :math:`x_1 \in [l, y - l]` (e.g. the bilateral-trade density
+  :math:`\bar\rho(y) x_2/y`);
+* symmetric models are already written in ``y`` with the measure attached.
+
+The one-dimensional integral is done by mpmath's tanh-sinh quadrature at the
+working precision, split at region boundaries and around the bulk of the
+measure (tanh-sinh handles integrable endpoint singularities such as
+:math:`y^{-a}` at 0, which naive quadrature gets wrong).  Every result carries
+the quadrature's own error estimate.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import mpmath
+import sympy as sp
+
+from irmd.analytic.constants import mpmath_function
+from irmd.analytic.environment import TOTAL
+from irmd.budget import Budget
+from irmd.errors import BudgetExceeded
+
+
+@dataclass(frozen=True)
+class Integral:
+    value: object          # mpf, or None when it could not be computed
+    error: object          # quadrature error estimate
+    method: str
+    reason: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.value is not None
+
+
+def y_reduce(expr: sp.Expr, actions, budget: Budget) -> sp.Expr | None:
+    """``expr`` as a function of TOTAL if it depends on the actions only through their sum."""
+    actions = list(actions)
+    if not expr.free_symbols & set(actions):
+        return expr
+    last, rest = actions[-1], actions[:-1]
+    moved = expr.xreplace({last: TOTAL - sum(rest, sp.S.Zero)})
+    if not moved.free_symbols & set(rest):
+        return moved
+    try:
+        with budget.step("reduce to a function of the total"):
+            simplified = sp.cancel(sp.expand(moved))
+            if simplified.free_symbols & set(rest):
+                simplified = sp.simplify(moved)
+    except BudgetExceeded:
+        return None
+    if simplified.free_symbols & set(rest):
+        return None
+    return simplified
+
+
+def slice_volume(agents: int, lower) -> sp.Expr:
+    """(y - N l)^(N-1) / (N-1)!, the (N-1)-volume of {x >= l, sum x = y} in dx_1..dx_{N-1}."""
+    from irmd.analytic.special import ErlangPDF
+
+    if agents == 1:
+        return sp.S.One
+    offset = TOTAL - agents * lower
+    return ErlangPDF(agents, offset) * sp.exp(offset)
+
+
+def slice_integrand(expr: sp.Expr, actions, lower, budget: Budget):
+    """(F(y), method) with F the integral of ``expr`` over the slice sum x = y, or (None, reason)."""
+    n = len(actions)
+    reduced = y_reduce(expr, actions, budget)
+    if reduced is not None:
+        return reduced * slice_volume(n, lower), "depends on the total only: times the slice volume"
+    if n == 2:
+        x1, x2 = actions
+        t = sp.Dummy("t", real=True)
+        inner = expr.xreplace({x1: t, x2: TOTAL - t})
+        try:
+            with budget.step("integrate over the slice"):
+                F = sp.integrate(inner, (t, lower, TOTAL - lower))
+        except (BudgetExceeded, NotImplementedError, ValueError, TypeError):
+            F = None
+        if F is not None and not F.has(sp.Integral):
+            return F, "integrated symbolically over the segment x_1 + x_2 = y"
+        return None, "the slice integral has no closed form within the budget"
+    return None, f"the integrand depends on more than the total of {n} actions"
+
+
+def breakpoints(lower, upper, scales, dps) -> list:
+    """Interior split points: given scales and the bulk of an Erlang-like measure."""
+    pts = set()
+    for s in scales:
+        if s is None:
+            continue
+        s = mpmath.mpf(s)
+        if mpmath.isfinite(s) and lower < s < upper:
+            pts.add(s)
+    return sorted(pts)
+
+
+def quad_1d(F: sp.Expr, lower, upper, values: dict, dps: int, splits=(), singular_ends=()) -> Integral:
+    """Integral of F(TOTAL) over [lower, upper] (upper may be mpmath.inf) at ``dps`` digits."""
+    constants = list(values)
+    fn = mpmath_function(F, [TOTAL] + constants)
+    with mpmath.workdps(dps):
+        numbers = [values[c] for c in constants]
+
+        def f(y):
+            try:
+                v = fn(y, *numbers)
+            except ZeroDivisionError:
+                return mpmath.mpf(0) if F.free_symbols == set() else mpmath.nan
+            return mpmath.re(v)
+
+        lower, upper = mpmath.mpf(lower), (mpmath.mpf(upper) if upper != mpmath.inf else mpmath.inf)
+        if upper != mpmath.inf and upper <= lower:
+            return Integral(mpmath.mpf(0), mpmath.mpf(0), "empty interval")
+        points = [lower] + [p for p in splits if lower < p < upper] + [upper]
+        try:
+            value, error = mpmath.quad(f, points, error=True, maxdegree=10)
+        except (ZeroDivisionError, ValueError) as failure:
+            return Integral(None, None, "tanh-sinh quadrature", f"quadrature failed: {failure}")
+        if mpmath.isnan(value) or mpmath.isinf(value):
+            return Integral(None, None, "tanh-sinh quadrature", "the integral diverges or the integrand is undefined")
+        return Integral(value, error, f"tanh-sinh quadrature at {dps} digits on {len(points) - 1} intervals")
+
+
+def bulk_splits(agents: int, lower) -> list:
+    """Split points around the Erlang bulk N +- k sqrt(N) (where the measure lives for large N)."""
+    if agents <= 1:
+        return []
+    n, root = mpmath.mpf(agents), mpmath.sqrt(agents)
+    return [lower + n + k * root for k in (-64, -32, -16, -8, -4, -2, -1, 0, 1, 2, 4, 8, 16, 32, 64, 128)]
