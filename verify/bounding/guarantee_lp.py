@@ -189,6 +189,11 @@ def build(env: ReducedEnvironment, grid: Grid, use_symmetry: bool = True) -> Gua
         upper.append(np.full(part.shape[0], np.inf))
     A = sps.vstack(blocks, format="csr")
     col_lo, col_hi = env.column_bounds()
+    for b in env.blocks:
+        if b.kind == "simplex" and len(b.columns) > 1:
+            # q <= 1 follows from q >= 0 and the row sum q <= 1; dropping it keeps
+            # Clarabel's cone (one row per finite bound) smaller.
+            col_hi[list(b.columns)] = np.inf
     # Every reduced variable stands for copies of one coordinate, so bounds carry over.
     coord_of = np.asarray(E.T @ np.repeat(np.arange(d), P)).ravel() / np.asarray(E.sum(axis=0)).ravel()
     coord_of = np.rint(coord_of).astype(int)

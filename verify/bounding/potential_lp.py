@@ -1,0 +1,307 @@
+r"""The potential bounding program (18) on a grid.
+
+Minimise over :math:`\sigma \ge 0` on :math:`X \times \Theta` with
+:math:`\sum_x \sigma(x, \theta) = \mu(\theta)` the bound (24)
+
+.. math::  \overline P(X, \sigma) = \sum_x \max_c \gamma(x, c), \qquad
+   \gamma(x, c) = \sum_\theta w(c, \theta)\sigma(x, \theta)
+   - \sum_i \sum_\theta u_i(c, \theta) \tilde\nabla^+_i \sigma(x, \theta),
+
+the IVO (23), with :math:`\tilde\nabla^+` equal to :math:`-k f` at the top.  The
+IVO is affine in c, :math:`\gamma = a_0(x) + a(x) \cdot c`, and c ranges over a
+product of factors, so the maximum splits into one term per factor, each an
+epigraph variable :math:`z_f(x)`:
+
+* simplex: :math:`z_f \ge 0` and :math:`z_f \ge a_j` for its coordinates;
+* interval :math:`[l, u]`: :math:`z \ge l a_j` and :math:`z \ge u a_j`;
+* half-line :math:`[l, \infty)`: :math:`a_j \le 0` and :math:`z \ge l a_j`;
+* free coordinate (a transfer with no ``t_max``): :math:`a_j = 0`, the PDE (27).
+  On a bounded grid this is often infeasible (in the auction it forces
+  :math:`\sigma \equiv 0`), which is reported as
+  :class:`FreeTransferError`, never as a number.
+
+The value is an upper bound on the minimal potential :math:`P^*` for transfers
+bounded by ``t_max``; it bounds the potential with unbounded transfers only when
+``t_max`` is at least the transfers of a guarantee-optimal mechanism.
+
+As for the guarantee, ``value`` is recomputed from the returned σ after
+projecting it onto the constraints (clip at 0, rescale each state to its prior),
+so it is the exact bound (16) of a feasible information structure.  The
+multipliers of the epigraph rows are the designer's best response, a mechanism
+(complementary slackness (25)).
+"""
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sps
+
+from irmd.errors import InputError
+
+from .common import ProgramSize, number, on_grid, peak_memory_mb
+from .grid import Grid
+from .operators import gradient
+from .reduced import ReducedEnvironment
+from .solvers import INF_OR_UNB, SOLUTION_PRESENT, LPData, LPSolution, LPStatus, solve
+from .symmetry import Reduction, reduce
+
+
+class FreeTransferError(InputError):
+    """The potential program with free transfers has no feasible σ on this grid."""
+
+
+@dataclass(frozen=True)
+class PotentialProgram:
+    lp: LPData
+    env: ReducedEnvironment
+    grid: Grid
+    reduction: Reduction
+    epigraph_rows: tuple  # (coordinate j, kind 'upper'/'lower'/'simplex', row offset)
+    build_seconds: float
+
+
+@dataclass(frozen=True)
+class PotentialResult:
+    """Solution of the potential bounding program; arrays have the grid's shape.
+
+    Attributes
+    ----------
+    value : float or None
+        :math:`\\sum_x \\max_c \\gamma(x, c)` recomputed from σ: an upper bound on
+        :math:`P^*` (transfers bounded by ``t_max``).
+    sigma : ndarray, shape (states, *grid)
+        The LP information structure (probability masses; times ``k**N`` a density).
+    marginal : ndarray
+        :math:`\\rho(x) = \\sum_\\theta \\sigma(x, \\theta)`.
+    ivo_max : ndarray
+        :math:`\\max_c \\gamma(x, c)` at every point.
+    best_response : dict or None
+        Coordinate -> designer's best-response mechanism from the multipliers.
+    transfer_sensitivity : float or None
+        :math:`d\\,\\mathrm{value}/d\\,t_{max} = \\sum_x \\sum_{capped\\ j} |a_j(x)|`.
+    pde_residual : float or None
+        :math:`\\sum_x |a_j(x)|` over free coordinates (should vanish).
+    """
+
+    status: LPStatus
+    message: str
+    grid: Grid
+    t_max: float | None
+    solver: str
+    symmetric: bool
+    size: ProgramSize
+    value: float | None = None
+    solver_value: float | None = None
+    sigma: np.ndarray | None = None
+    marginal: np.ndarray | None = None
+    ivo_max: np.ndarray | None = None
+    best_response: dict | None = None
+    transfer_sensitivity: float | None = None
+    pde_residual: float | None = None
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def ok(self) -> bool:
+        return self.status in SOLUTION_PRESENT
+
+    def to_dict(self, dps: int = 10) -> dict:
+        return {
+            "program": "potential",
+            "status": str(self.status),
+            "message": self.message,
+            "grid": {"agents": self.grid.agents, "k": self.grid.k, "top": str(self.grid.top), "points": self.grid.points},
+            "t_max": number(self.t_max, dps),
+            "solver": self.solver,
+            "symmetric": self.symmetric,
+            "value": number(self.value, dps),
+            "solver_value": number(self.solver_value, dps),
+            "transfer_sensitivity": number(self.transfer_sensitivity, 3),
+            "pde_residual": number(self.pde_residual, 3),
+            "warnings": list(self.warnings),
+            "size": self.size.to_dict(),
+        }
+
+
+def ivo_operators(env: ReducedEnvironment, grid: Grid):
+    """``G0`` (P x S P) and ``[G_j]``: sigma -> a_0(.) and a_j(.), the IVO's constant and coefficients."""
+    P, S = grid.points, env.states
+    D = gradient("adjoint", grid.size, grid.k, grid.agents)
+    eye = sps.identity(P, format="csr")
+
+    def operator(w_of_s, u_of_is):
+        blocks = []
+        for s in range(S):
+            op = w_of_s(s) * eye
+            for i in range(env.agents):
+                if u_of_is(i, s) != 0:
+                    op = op - u_of_is(i, s) * D[i]
+            blocks.append(op)
+        return sps.hstack(blocks, format="csr")
+
+    G0 = operator(lambda s: env.W0[s], lambda i, s: env.U0[i, s])
+    G = [operator(lambda s, j=j: env.W[s, j], lambda i, s, j=j: env.U[i, s, j]) for j in range(env.dimension)]
+    return G0, G
+
+
+def build(env: ReducedEnvironment, grid: Grid, use_symmetry: bool = True) -> PotentialProgram:
+    """Assemble (18) with Kronecker-product operators, compressed by symmetry when possible."""
+    start = time.perf_counter()
+    if grid.agents != env.agents:
+        raise ValueError(f"grid has {grid.agents} agents, environment {env.agents}")
+    S = env.states
+    red = reduce(grid, env, use_symmetry)
+    keep, R = red.representatives, red.count
+    Es = red.point_expansion(S)
+    ns = S * R
+    G0, G = ivo_operators(env, grid)
+    a = [g[keep] @ Es for g in G]  # R x ns each: a_j at representatives
+    # Epigraph variables, one per (factor, representative) where the factor needs one.
+    z_blocks = [b for b in env.blocks if not (b.kind == "interval" and math.isinf(b.lower) and math.isinf(b.upper))]
+    nz = len(z_blocks) * R
+    weight = red.orbit_sizes.astype(float)
+    cost = np.concatenate([np.asarray(G0.sum(axis=0)).ravel() @ Es, np.tile(weight, len(z_blocks))])
+    z_lower = np.concatenate([np.zeros(R) if b.kind == "simplex" else np.full(R, -np.inf) for b in z_blocks])
+    rows, lo, hi, tags = [], [], [], []
+    offset = 0
+
+    def add(matrix, lower, upper, tag=None):
+        nonlocal offset
+        rows.append(matrix)
+        lo.append(np.broadcast_to(lower, matrix.shape[0]).astype(float))
+        hi.append(np.broadcast_to(upper, matrix.shape[0]).astype(float))
+        if tag is not None:
+            tags.append(tag + (offset,))
+        offset += matrix.shape[0]
+
+    def z_of(f):
+        return sps.csr_matrix((np.ones(R), (np.arange(R), f * R + np.arange(R))), shape=(R, nz))
+
+    zero_z = sps.csr_matrix((R, nz))
+    for b in env.blocks:
+        if b.kind == "interval" and math.isinf(b.lower) and math.isinf(b.upper):
+            add(sps.hstack([a[b.columns[0]], zero_z], format="csr"), 0.0, 0.0)
+    for f, b in enumerate(z_blocks):
+        if b.kind == "simplex":
+            for j in b.columns:
+                add(sps.hstack([-a[j], z_of(f)], format="csr"), 0.0, np.inf, (j, "simplex"))
+            continue
+        j = b.columns[0]
+        for end, tag in ((b.upper, "upper"), (b.lower, "lower")):
+            if math.isinf(end):  # a half-line: the coefficient must have the sign that keeps the max finite
+                add(sps.hstack([a[j], zero_z], format="csr"), *((-np.inf, 0.0) if end > 0 else (0.0, np.inf)))
+            else:
+                add(sps.hstack([-end * a[j], z_of(f)], format="csr"), 0.0, np.inf, (j, tag))
+    marginal = sps.hstack([sps.kron(sps.identity(S), weight[None, :], format="csr"), sps.csr_matrix((S, nz))],
+                          format="csr")
+    add(marginal, env.prior, env.prior)
+    A = sps.vstack(rows, format="csr")
+    lp = LPData(cost, A, np.concatenate(lo), np.concatenate(hi),
+                np.concatenate([np.zeros(ns), z_lower]), np.full(ns + nz, np.inf))
+    return PotentialProgram(lp, env, grid, red, tuple(tags), time.perf_counter() - start)
+
+
+def evaluate(env: ReducedEnvironment, grid: Grid, sigma: np.ndarray):
+    """IVO maximum per point, its pieces, and the PDE residual of a σ (S x P)."""
+    G0, G = ivo_operators(env, grid)
+    flat = sigma.reshape(-1)
+    a0 = G0 @ flat
+    a = np.stack([g @ flat for g in G])
+    total = a0.copy()
+    sensitivity, residual = 0.0, 0.0
+    for b in env.blocks:
+        if b.kind == "simplex":
+            total += np.maximum(0.0, a[list(b.columns)].max(axis=0))
+            continue
+        aj = a[b.columns[0]]
+        if math.isinf(b.lower) and math.isinf(b.upper):
+            residual += float(np.abs(aj).sum())
+            continue
+        with np.errstate(invalid="ignore"):
+            piece = np.maximum(np.where(aj > 0, b.upper * aj, 0.0) if not math.isinf(b.upper) else
+                               np.where(aj > 0, np.inf, 0.0),
+                               np.where(aj < 0, b.lower * aj, 0.0) if not math.isinf(b.lower) else
+                               np.where(aj < 0, np.inf, 0.0))
+        total += piece
+        if b.capped:
+            sensitivity += float(np.abs(aj).sum())
+    return total, sensitivity, residual
+
+
+def solve_potential(env: ReducedEnvironment, grid: Grid, solver: str = "clarabel", use_symmetry: bool = True,
+                    time_limit: float | None = None, tolerance: float = 1e-6,
+                    program: PotentialProgram | None = None) -> PotentialResult:
+    """Build and solve (18); see :class:`PotentialResult`."""
+    program = program or build(env, grid, use_symmetry)
+    solution = solve(program.lp, solver, time_limit, tolerance)
+    return read_solution(program, solution, tolerance)
+
+
+def read_solution(program: PotentialProgram, solution: LPSolution, tolerance: float = 1e-6) -> PotentialResult:
+    env, grid, red, lp = program.env, program.grid, program.reduction, program.lp
+    size = ProgramSize(lp.shape[1], lp.shape[0], lp.A.nnz, program.build_seconds, solution.seconds, peak_memory_mb())
+    common = dict(grid=grid, t_max=env.t_max, solver=solution.solver, symmetric=red.symmetric, size=size)
+    free = env.free_columns()
+    if solution.status not in SOLUTION_PRESENT:
+        if free and solution.status in INF_OR_UNB:
+            names = ", ".join(env.coordinate_names[j] for j in free)
+            raise FreeTransferError(
+                f"the potential program with free transfers ({names}) is {solution.status} on this grid: "
+                "with unbounded transfers the IVO's transfer coefficients must vanish at every point (the PDE), "
+                "and no distribution on a bounded grid satisfies that here; pass a finite t_max")
+        return PotentialResult(solution.status, solution.message, **common)
+    S, P = env.states, grid.points
+    sigma = (red.point_expansion(S) @ solution.x[: S * red.count]).reshape(S, P)
+    sigma = np.maximum(sigma, 0.0)
+    mass = sigma.sum(axis=1)
+    sigma = sigma * np.where(mass > 0, env.prior / np.where(mass > 0, mass, 1.0), 0.0)[:, None]
+    ivo, sensitivity, residual = evaluate(env, grid, sigma)
+    value = float(ivo.sum())
+    status, message = solution.status, solution.message
+    warnings = []
+    if free and residual > tolerance:
+        status = LPStatus.OPTIMAL_INACCURATE if status is LPStatus.OPTIMAL else status
+        message += f"; PDE residual of the free coordinates {residual:.2e}"
+    if status is LPStatus.OPTIMAL and abs(value - solution.objective) > tolerance * (1 + abs(value)):
+        status = LPStatus.OPTIMAL_INACCURATE
+        message += f"; recomputed value differs from the solver's by {abs(value - solution.objective):.2e}"
+    best = _best_response(program, solution)
+    if env.capped_columns() and value != 0 and env.t_max * sensitivity > 0.5 * abs(value):
+        warnings.append(
+            f"t_max = {env.t_max:g} carries {env.t_max * sensitivity / abs(value):.0%} of the potential bound: "
+            "at this grid the transfer bound shapes σ; the bound holds for transfers bounded by t_max")
+    return PotentialResult(status, message, **common, value=value, solver_value=solution.objective,
+                           sigma=sigma.reshape((S,) + grid.shape), marginal=on_grid(sigma.sum(axis=0), grid.shape),
+                           ivo_max=on_grid(ivo, grid.shape), best_response=best,
+                           transfer_sensitivity=sensitivity if env.capped_columns() else None,
+                           pde_residual=residual if free else None, warnings=tuple(warnings))
+
+
+def _best_response(program: PotentialProgram, solution: LPSolution) -> dict | None:
+    """The designer's mechanism from the epigraph multipliers (per unit of orbit weight)."""
+    if solution.row_dual is None:
+        return None
+    env, grid, red = program.env, program.grid, program.reduction
+    R, P, d = red.count, grid.points, env.dimension
+    y = np.abs(solution.row_dual)
+    values = np.zeros((d, R))
+    ends = {}
+    for j, tag, offset in program.epigraph_rows:
+        block = y[offset: offset + R] / red.orbit_sizes
+        if tag == "simplex":
+            values[j] = block
+        else:
+            b = next(b for b in env.blocks if b.columns == (j,))
+            ends.setdefault(j, []).append((b.upper if tag == "upper" else b.lower, block))
+    for j, pieces in ends.items():
+        weight = sum(w for _, w in pieces)
+        values[j] = sum(end * w for end, w in pieces) / np.where(weight > 0, weight, 1.0)
+    # Rows (j, representative) -> reduced variables -> full grid via the coordinate expansion.
+    E = red.coordinate_expansion
+    pick = E[(np.arange(d)[:, None] * P + red.representatives[None, :]).ravel()]
+    counts = np.asarray(pick.sum(axis=0)).ravel()
+    reduced = (pick.T @ values.ravel()) / np.where(counts > 0, counts, 1.0)
+    full = (E @ reduced).reshape(d, P)
+    return {name: on_grid(full[j], grid.shape) for j, name in enumerate(env.coordinate_names)}
