@@ -1,0 +1,245 @@
+r"""The guarantee :math:`G(M)` and the coarse guarantee :math:`G^C(M)` of a finite mechanism.
+
+:math:`G(M)` is the lowest expected objective over Bayes correlated equilibria
+(002, Section 3; survey (5)-(6)).  With payoff tables
+:math:`U_i(a,\theta) = \sum_\omega u_i(\omega,\theta)m(\omega|a)` and
+:math:`W(a,\theta) = \sum_\omega w(\omega,\theta)m(\omega|a)`::
+
+    min_{sigma >= 0}  sum_{a,t} sigma(a,t) W(a,t)
+    s.t.  sum_a sigma(a,t) = mu(t)                                               [v(t), free]
+          sum_{a_-i,t} sigma(a,t) [U_i(a,t) - U_i(a_i', a_-i, t)] >= 0  for a_i' != a_i   [alpha_i(a_i'|a_i) >= 0]
+
+Obedience is written with the *joint* weights sigma(a, t) (no conditioning).
+The dual is ``max sum_t mu(t) v(t)`` subject to ``v(t) <= lambda(a, t)`` with the
+Lagrangian coefficient (the strategic virtual objective of M under alpha)::
+
+    lambda(a, t) = W(a, t) + sum_i sum_{a_i'} alpha_i(a_i'|a_i) [U_i(a_i', a_-i, t) - U_i(a, t)].
+
+The coarse guarantee keeps one obedience row per (i, a_i'): deviating to a_i' whatever
+is recommended, with multiplier alpha_i(a_i') (002, before Corollary 1).
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from irmd.status import Status
+
+from .exact import MAX_EXACT_DIMENSION, ExactCertificate, certify
+from .lp import LPData, Reduction, RowAssembler
+from .model import FiniteEnvironment, FiniteMechanism
+from .output import DEFAULT_DPS, array_text, number_text
+from .solvers import HIGHS, LPSolution, LPStatus
+
+
+@dataclass(frozen=True, eq=False)
+class PayoffTables:
+    """``U`` (N, A_0, ..., A_{N-1}, T), ``W`` (A_0, ..., T), ``mu`` (T); float or object (exact) arrays."""
+
+    U: np.ndarray
+    W: np.ndarray
+    mu: np.ndarray
+
+    @property
+    def action_counts(self) -> tuple[int, ...]:
+        return tuple(self.W.shape[:-1])
+
+    @classmethod
+    def of(cls, env: FiniteEnvironment, mechanism: FiniteMechanism, exact: bool = False) -> "PayoffTables":
+        U, W = mechanism.utilities(env), mechanism.objective(env)
+        if exact:
+            return cls(U.fractions(), W.fractions(), env.mu.fractions())
+        return cls(U.floats, W.floats, env.mu.floats)
+
+
+def strategic_lagrangian(U: np.ndarray, W: np.ndarray, alpha, coarse: bool = False) -> np.ndarray:
+    r""":math:`\lambda(a,\theta)` for multipliers ``alpha`` (float or exact arrays).
+
+    ``alpha[i][a, a']`` is :math:`\alpha_i(a'|a)`; with ``coarse=True``, ``alpha[i][a']``
+    is :math:`\alpha_i(a')` for every recommendation.
+    """
+    total = W.copy()
+    for i, a in enumerate(alpha):
+        a = np.asarray(a)
+        if coarse:
+            a = np.broadcast_to(a, (len(a), len(a)))
+        V = np.moveaxis(U[i], i, 0)
+        shape = V.shape
+        V = V.reshape(shape[0], -1)
+        term = a @ V - a.sum(axis=1)[:, None] * V
+        total = total + np.moveaxis(term.reshape(shape), 0, i)
+    return total
+
+
+class Guarantee2LP(Reduction):
+    """Payoff tables -> canonical LP of G(M) (or of the coarse guarantee)."""
+
+    def __init__(self, coarse: bool = False):
+        self.coarse = coarse
+
+    def apply(self, tables: PayoffTables, exact: bool = False):
+        U, W, mu = tables.U, tables.W, tables.mu
+        counts = tables.action_counts
+        n_states = len(mu)
+        n_vars = W.size
+        index = np.arange(n_vars, dtype=np.int64).reshape(W.shape)
+        rows = RowAssembler(n_vars, exact)
+        one = np.ones((n_states, n_vars // n_states), dtype=object if exact else float)
+        rows.add("marginal", one, np.moveaxis(index, -1, 0).reshape(n_states, -1), mu)
+        pairs = []
+        for i, count in enumerate(counts):
+            V = np.moveaxis(U[i], i, 0).reshape(count, -1)
+            columns = np.moveaxis(index, i, 0).reshape(count, -1)
+            if self.coarse:
+                # row a' covers every recommendation a: U_i(a, .) - U_i(a', .)
+                coefficients = (V[None, :, :] - V[:, None, :]).reshape(count, -1)
+                rows.add(f"obedience[{i}]", coefficients, np.broadcast_to(columns.reshape(1, -1), coefficients.shape), 0)
+                pairs.append(None)
+            else:
+                recommended, deviation = np.nonzero(~np.eye(count, dtype=bool))
+                coefficients = V[recommended] - V[deviation]
+                rows.add(f"obedience[{i}]", coefficients, columns[recommended], 0)
+                pairs.append((recommended, deviation))
+        lp = rows.finish(W.reshape(-1), n_states, sense=1, col_blocks={"sigma": (0, n_vars)})
+        return lp, {"shape": W.shape, "counts": counts, "pairs": pairs, "coarse": self.coarse}
+
+    def invert(self, x, y, inverse: dict, lp: LPData) -> dict:
+        """Named quantities from a canonical primal-dual pair (float or exact)."""
+        n_states = inverse["shape"][-1]
+        sigma = np.asarray(x).reshape(inverse["shape"])
+        v = np.asarray(y[:n_states])
+        alpha = []
+        for i, count in enumerate(inverse["counts"]):
+            lo, hi = lp.row_blocks[f"obedience[{i}]"]
+            block = np.asarray(y[lo:hi])
+            if inverse["coarse"]:
+                alpha.append(block.copy())
+            else:
+                matrix = np.zeros((count, count), dtype=block.dtype)
+                recommended, deviation = inverse["pairs"][i]
+                matrix[recommended, deviation] = block
+                alpha.append(matrix)
+        return {"sigma": sigma, "v": v, "alpha": alpha}
+
+
+@dataclass(frozen=True, eq=False)
+class GuaranteeResult:
+    r"""Value, primal BCE and multipliers of G(M) or :math:`G^C(M)`.
+
+    Attributes
+    ----------
+    status : Status
+        PROVED (exact certificate), CONFIRMED (float solution re-checked) or
+        INCONCLUSIVE (solver failed or the re-check did not pass; see ``message``).
+    value : Fraction or float or None
+        Exact when proved.
+    sigma : array (A_0, ..., A_{N-1}, T)
+        A minimising BCE (coarse BCE).
+    v : array (T,)
+        Multipliers of the marginal constraints; ``v(t) = min_a lambda(a, t)`` at the optimum.
+    alpha : list of arrays
+        ``alpha[i][a, a']`` = :math:`\alpha_i(a'|a)` (coarse: ``alpha[i][a']`` = :math:`\alpha_i(a')`).
+    lam : array (A_0, ..., T)
+        Lagrangian coefficient :math:`\lambda(a,\theta)` under ``alpha``.
+    """
+
+    program: str
+    status: Status
+    value: object
+    sigma: np.ndarray | None
+    v: np.ndarray | None
+    alpha: list | None
+    lam: np.ndarray | None
+    solution: LPSolution
+    exact: ExactCertificate | None
+    message: str
+    build_seconds: float = 0.0
+    sizes: dict = field(default_factory=dict)
+
+    @property
+    def lp_status(self) -> LPStatus:
+        return self.solution.status
+
+    @property
+    def coarse(self) -> bool:
+        return self.program == "coarse_guarantee"
+
+    def to_dict(self, dps: int = DEFAULT_DPS) -> dict:
+        return {
+            "program": self.program,
+            "status": str(self.status),
+            "value": number_text(self.value, dps),
+            "value_decimal": number_text(None if self.value is None else float(self.value), dps),
+            "message": self.message,
+            "lp": {"status": str(self.solution.status), "solver": "highs", "native_status": self.solution.native_status,
+                   "message": self.solution.message, "iterations": self.solution.iterations,
+                   "build_seconds": number_text(self.build_seconds, 4),
+                   "solve_seconds": number_text(self.solution.solve_seconds, 4),
+                   "tolerance": number_text(self.solution.tolerance, 3),
+                   "residuals": {k: number_text(r, 3) for k, r in self.solution.residuals.items()},
+                   **{k: int(s) for k, s in self.sizes.items()}},
+            "exact": None if self.exact is None else self.exact.to_dict(),
+            "multipliers": {
+                "v": array_text(self.v, dps),
+                "alpha": None if self.alpha is None else [array_text(a, dps) for a in self.alpha],
+            },
+            "primal": {"sigma": array_text(self.sigma, dps)},
+        }
+
+
+def solve_guarantee(tables: PayoffTables, *, coarse: bool = False, exact_tables=None, solver: HIGHS | None = None,
+                    max_exact_dimension: int = MAX_EXACT_DIMENSION) -> GuaranteeResult:
+    """Solve the guarantee LP of float payoff ``tables``.
+
+    ``exact_tables`` (a callable returning exact :class:`PayoffTables`, or the tables
+    themselves) asks for an exact certificate from the optimal basis.
+    """
+    solver = solver or HIGHS()
+    reduction = Guarantee2LP(coarse)
+    start = time.perf_counter()
+    lp, inverse = reduction.apply(tables)
+    build_seconds = time.perf_counter() - start
+    solution = solver.solve(lp)
+    program = "coarse_guarantee" if coarse else "guarantee"
+    sizes = {"variables": lp.n_cols, "constraints": lp.n_rows, "nonzeros": lp.nnz}
+    if not solution.has_solution:
+        return GuaranteeResult(program, Status.INCONCLUSIVE, None, None, None, None, None, solution, None,
+                               f"no solution: {solution.status} {solution.message}", build_seconds, sizes)
+    named = reduction.invert(solution.x, solution.y, inverse, lp)
+    lam = solution.reduced_costs.reshape(tables.W.shape) + named["v"]
+    status = Status.CONFIRMED if solution.status is LPStatus.OPTIMAL else Status.INCONCLUSIVE
+    message = (f"float optimum re-checked within tolerance {solution.tolerance:.1e}"
+               if status is Status.CONFIRMED else solution.message)
+    value, certificate = solution.objective, None
+    if exact_tables is not None and status is Status.CONFIRMED:
+        exact_input = exact_tables() if callable(exact_tables) else exact_tables
+        exact_lp, _ = reduction.apply(exact_input, exact=True)
+        certificate = certify(exact_lp, solution.basis, max_exact_dimension)
+        if certificate.proved:
+            named = reduction.invert(certificate.x, certificate.y, inverse, exact_lp)
+            lam = strategic_lagrangian(exact_input.U, exact_input.W, named["alpha"], coarse)
+            value, status = certificate.value, Status.PROVED
+            message = "exact: " + certificate.message
+        else:
+            message = f"exact reconstruction failed ({certificate.message}); float optimum re-checked within " \
+                      f"tolerance {solution.tolerance:.1e}"
+    return GuaranteeResult(program, status, value, named["sigma"], named["v"], named["alpha"], lam, solution,
+                           certificate, message, build_seconds, sizes)
+
+
+def guarantee(env: FiniteEnvironment, mechanism: FiniteMechanism, *, coarse: bool = False, exact: bool = False,
+              solver: HIGHS | None = None, max_exact_dimension: int = MAX_EXACT_DIMENSION) -> GuaranteeResult:
+    """G(M) (or the coarse guarantee) of a validated finite mechanism.
+
+    Examples
+    --------
+    >>> from irmd.verify.finite import first_price_auction, guarantee
+    >>> env, mechanism = first_price_auction(10)
+    >>> str(guarantee(env, mechanism, exact=True).value)  # doctest: +SKIP
+    """
+    tables = PayoffTables.of(env, mechanism)
+    exact_tables = (lambda: PayoffTables.of(env, mechanism, exact=True)) if exact else None
+    return solve_guarantee(tables, coarse=coarse, exact_tables=exact_tables, solver=solver,
+                           max_exact_dimension=max_exact_dimension)

@@ -1,0 +1,123 @@
+"""Linear programs in one canonical form, assembled sparsely from dense blocks.
+
+Canonical form (every program of this package is written this way)::
+
+    minimise    c @ x
+    subject to  A[:n_eq] @ x == b[:n_eq]       (dual y free)
+                A[n_eq:] @ x >= b[n_eq:]       (dual y >= 0)
+                x >= 0
+
+Its dual is ``max b @ y  s.t.  A.T @ y <= c`` with the same signs.  A program
+that maximises stores ``-c`` and ``sense = -1``; its value is ``sense * c @ x``.
+
+A :class:`Reduction` turns a problem into an :class:`LPData` plus the data needed
+to map an LP solution back to the problem's named quantities (cvxpy's
+``apply``/``invert``).  Dual signs are normalised once, inside ``invert``.
+
+The same assembly code runs on float arrays (for the solver) and on object arrays
+of exact rationals (for the exact certificate): row and column numbering never
+depends on the values, so a basis found in floating point indexes the exact
+program too.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sparse
+
+
+@dataclass(frozen=True, eq=False)
+class LPData:
+    """A program in canonical form, with its matrix in CSR arrays.
+
+    ``data`` is float64 for the solver or an object array of exact rationals;
+    ``row_blocks``/``col_blocks`` name consecutive ranges (e.g. ``"obedience[1]"``).
+    """
+
+    cost: np.ndarray
+    indptr: np.ndarray
+    indices: np.ndarray
+    data: np.ndarray
+    rhs: np.ndarray
+    n_equalities: int
+    sense: int = 1
+    row_blocks: dict = field(default_factory=dict)
+    col_blocks: dict = field(default_factory=dict)
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.rhs)
+
+    @property
+    def n_cols(self) -> int:
+        return len(self.cost)
+
+    @property
+    def nnz(self) -> int:
+        return len(self.data)
+
+    @property
+    def exact(self) -> bool:
+        return self.data.dtype == object
+
+    def matrix(self) -> sparse.csr_matrix:
+        """The constraint matrix as scipy CSR (float programs only)."""
+        if self.exact:
+            raise TypeError("matrix() is for float programs; exact programs keep their CSR arrays")
+        return sparse.csr_matrix((self.data, self.indices, self.indptr), shape=(self.n_rows, self.n_cols))
+
+
+class RowAssembler:
+    """Collects blocks of rows ``coefficients[r, k]`` on columns ``columns[r, k]``.
+
+    Zero coefficients are dropped; rows are kept (a zero row is harmless), so the
+    numbering of rows and columns depends only on the problem's shape.
+    """
+
+    def __init__(self, n_cols: int, exact: bool):
+        self.n_cols = n_cols
+        self.exact = exact
+        self._counts: list[np.ndarray] = []
+        self._indices: list[np.ndarray] = []
+        self._data: list[np.ndarray] = []
+        self._rhs: list[np.ndarray] = []
+        self.blocks: dict[str, tuple[int, int]] = {}
+        self.n_rows = 0
+
+    def add(self, name: str, coefficients: np.ndarray, columns: np.ndarray, rhs) -> None:
+        """Append ``len(coefficients)`` rows; ``coefficients`` and ``columns`` have shape (rows, k)."""
+        coefficients = coefficients.reshape(coefficients.shape[0], -1)
+        columns = np.broadcast_to(columns, coefficients.shape) if columns.shape != coefficients.shape else columns
+        columns = columns.reshape(coefficients.shape)
+        keep = coefficients != 0
+        if keep.dtype != bool:
+            keep = keep.astype(bool)
+        self._counts.append(keep.sum(axis=1))
+        self._indices.append(columns[keep].astype(np.int32, copy=False))
+        self._data.append(coefficients[keep])
+        rows = coefficients.shape[0]
+        self._rhs.append(np.broadcast_to(np.asarray(rhs, dtype=object if self.exact else float), (rows,)))
+        self.blocks[name] = (self.n_rows, self.n_rows + rows)
+        self.n_rows += rows
+
+    def finish(self, cost: np.ndarray, n_equalities: int, sense: int = 1, col_blocks: dict | None = None) -> LPData:
+        counts = np.concatenate(self._counts) if self._counts else np.zeros(0, dtype=np.int64)
+        indptr = np.zeros(len(counts) + 1, dtype=np.int64)
+        np.cumsum(counts, out=indptr[1:])
+        dtype = object if self.exact else np.float64
+        data = np.concatenate(self._data).astype(dtype, copy=False) if self._data else np.zeros(0, dtype=dtype)
+        indices = np.concatenate(self._indices) if self._indices else np.zeros(0, dtype=np.int32)
+        rhs = np.concatenate(self._rhs).astype(dtype) if self._rhs else np.zeros(0, dtype=dtype)
+        return LPData(np.asarray(cost, dtype=dtype).reshape(-1), indptr, indices, data, rhs, n_equalities, sense,
+                      dict(self.blocks), dict(col_blocks or {}))
+
+
+class Reduction:
+    """``apply(problem) -> (LPData, inverse_data)`` and ``invert(solution, inverse_data)``."""
+
+    def apply(self, problem, exact: bool = False):  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def invert(self, solution, inverse_data):  # pragma: no cover - interface
+        raise NotImplementedError

@@ -1,0 +1,244 @@
+r"""The finite model of Brooks & Du (002, Section 2) as validated, immutable data.
+
+Notation (as in the papers)
+---------------------------
+agents :math:`i = 0..N-1`, states :math:`\theta \in \Theta` with prior :math:`\mu`,
+finitely many outcomes :math:`\omega \in \Omega`;
+utilities :math:`u_i(\omega, \theta)` and the designer's objective :math:`w(\omega, \theta)`.
+
+A *mechanism* :math:`M = (A, m)` gives every action profile :math:`a \in A = \prod_i A_i`
+a lottery :math:`m(\cdot | a)` over outcomes; action ``0`` of every agent must be
+participation secure: :math:`\sum_\omega u_i(\omega,\theta) m(\omega|0, a_{-i}) \ge 0`
+for all :math:`\theta, a_{-i}`.
+
+An *information structure* :math:`I = (S, \sigma)` is a joint distribution
+:math:`\sigma \in \Delta(S \times \Theta)` whose marginal on :math:`\Theta` is :math:`\mu`.
+
+Everything is numbered from 0, as in the JSON arrays.  Exact values are kept as
+:class:`~irmd.verify.finite.rational.RationalArray`; validation is exact.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import cached_property
+
+import numpy as np
+
+from irmd.errors import InputError
+
+from .rational import RationalArray
+
+
+class InstanceError(InputError):
+    """A finite instance that is malformed; the message starts with the JSON path."""
+
+    def __init__(self, path: str, message: str):
+        super().__init__(f"{path}: {message}" if path else message)
+        self.path = path
+
+
+def _fraction_text(value: Fraction) -> str:
+    return str(value)
+
+
+def _labels(given, count: int, default_prefix: str, path: str) -> tuple[str, ...]:
+    if given is None:
+        return tuple(f"{default_prefix}{k}" for k in range(count))
+    labels = tuple(str(x) for x in given)
+    if len(labels) != count:
+        raise InstanceError(path, f"expected {count} labels, got {len(labels)}")
+    if len(set(labels)) != count:
+        raise InstanceError(path, "labels must be distinct")
+    return labels
+
+
+def _check_distribution(values: RationalArray, path: str, what: str = "probabilities") -> None:
+    """Every entry >= 0 and the whole array sums to 1 (exactly)."""
+    negative = np.argwhere(values.sign() < 0)
+    if len(negative):
+        index = tuple(int(k) for k in negative[0])
+        where = path + "".join(f"[{k}]" for k in index)
+        raise InstanceError(where, f"{what} must be >= 0, got {values.entry(index)}")
+    total = Fraction(int(values.numerators.sum()), values.denominator)
+    if total != 1:
+        raise InstanceError(path, f"{what} sum to {_fraction_text(total)}, not 1")
+
+
+@dataclass(frozen=True, eq=False)
+class FiniteEnvironment:
+    """Prior, utilities and objective of the finite model.
+
+    Parameters
+    ----------
+    mu : RationalArray, shape (T,)
+    u : RationalArray, shape (N, O, T); ``u[i, o, t]`` is :math:`u_i(\\omega_o, \\theta_t)`.
+    w : RationalArray, shape (O, T)
+    agents, states, outcomes : tuple of str, optional labels.
+    """
+
+    mu: RationalArray
+    u: RationalArray
+    w: RationalArray
+    agents: tuple[str, ...] = ()
+    states: tuple[str, ...] = ()
+    outcomes: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        if len(self.mu.shape) != 1 or self.mu.shape[0] < 1:
+            raise InstanceError("env.mu", "expected a non-empty list of probabilities, one per state")
+        if len(self.w.shape) != 2 or self.w.shape[1] != self.n_states or self.w.shape[0] < 1:
+            raise InstanceError("env.w", f"expected shape [outcomes][{self.n_states} states], got {list(self.w.shape)}")
+        if len(self.u.shape) != 3 or self.u.shape[1:] != self.w.shape or self.u.shape[0] < 1:
+            raise InstanceError("env.u", f"expected shape [agents][{self.n_outcomes} outcomes][{self.n_states} states], "
+                                         f"got {list(self.u.shape)}")
+        _check_distribution(self.mu, "env.mu")
+        object.__setattr__(self, "agents", _labels(self.agents or None, self.n_agents, "agent ", "env.agents"))
+        object.__setattr__(self, "states", _labels(self.states or None, self.n_states, "state ", "env.states"))
+        object.__setattr__(self, "outcomes", _labels(self.outcomes or None, self.n_outcomes, "outcome ", "env.outcomes"))
+
+    @property
+    def n_agents(self) -> int:
+        return self.u.shape[0]
+
+    @property
+    def n_states(self) -> int:
+        return self.mu.shape[0]
+
+    @property
+    def n_outcomes(self) -> int:
+        return self.w.shape[0]
+
+
+@dataclass(frozen=True, eq=False)
+class FiniteMechanism:
+    """Outcome lotteries ``m[a_0, ..., a_{N-1}, o]``; action 0 of every agent is the secure one."""
+
+    m: RationalArray
+    actions: tuple[tuple[str, ...], ...] = ()
+
+    @property
+    def n_agents(self) -> int:
+        return len(self.m.shape) - 1
+
+    @property
+    def action_counts(self) -> tuple[int, ...]:
+        return self.m.shape[:-1]
+
+    def validate(self, env: FiniteEnvironment) -> "FiniteMechanism":
+        """Check shapes, lotteries and participation security against ``env``; return self."""
+        if self.n_agents != env.n_agents:
+            raise InstanceError("mechanism.m", f"nested {self.n_agents} levels deep before the outcomes, "
+                                               f"expected one level per agent ({env.n_agents})")
+        if self.m.shape[-1] != env.n_outcomes:
+            raise InstanceError("mechanism.m", f"lotteries have {self.m.shape[-1]} entries, expected {env.n_outcomes} outcomes")
+        _check_lotteries(self.m, "mechanism.m")
+        labels = self.actions or (None,) * self.n_agents
+        if len(labels) != self.n_agents:
+            raise InstanceError("mechanism.actions", f"expected one list per agent ({self.n_agents}), got {len(labels)}")
+        object.__setattr__(self, "actions", tuple(
+            _labels(labels[i], count, "", f"mechanism.actions[{i}]") for i, count in enumerate(self.action_counts)))
+        self._check_secure(env)
+        return self
+
+    def _check_secure(self, env: FiniteEnvironment) -> None:
+        payoff = self.utilities(env)  # exact, shape (N, A..., T)
+        signs = payoff.sign()
+        for i in range(self.n_agents):
+            secure = np.take(signs[i], 0, axis=i)  # shape (A_{-i}..., T)
+            bad = np.argwhere(secure < 0)
+            if len(bad):
+                where = tuple(int(k) for k in bad[0])
+                others, state = list(where[:-1]), where[-1]
+                profile = others[:i] + [0] + others[i:]
+                value = payoff.entry((i, *profile, state))
+                raise InstanceError("mechanism.m", f"action 0 of agent {i} is not secure in state {state}: "
+                                                   f"expected utility {value} at action profile {profile}")
+
+    @cached_property
+    def _utility_cache(self) -> dict:
+        return {}
+
+    def utilities(self, env: FiniteEnvironment) -> RationalArray:
+        r"""Exact :math:`U_i(a,\theta) = \sum_\omega u_i(\omega,\theta) m(\omega|a)`, shape (N, A..., T)."""
+        cached = self._utility_cache.get(("u", id(env)))
+        if cached is None or cached[0] is not env:
+            table = self.m.contract(env.u, axes=([-1], [1]))  # (A..., N, T)
+            table = RationalArray(np.moveaxis(table.numerators, -2, 0), table.denominator)
+            cached = self._utility_cache[("u", id(env))] = (env, table)
+        return cached[1]
+
+    def objective(self, env: FiniteEnvironment) -> RationalArray:
+        r"""Exact :math:`W(a,\theta) = \sum_\omega w(\omega,\theta) m(\omega|a)`, shape (A..., T)."""
+        cached = self._utility_cache.get(("w", id(env)))
+        if cached is None or cached[0] is not env:
+            cached = self._utility_cache[("w", id(env))] = (env, self.m.contract(env.w, axes=([-1], [0])))
+        return cached[1]
+
+
+def _check_lotteries(m: RationalArray, path: str) -> None:
+    negative = np.argwhere(m.sign() < 0)
+    if len(negative):
+        index = tuple(int(k) for k in negative[0])
+        raise InstanceError(path + "".join(f"[{k}]" for k in index[:-1]),
+                            f"probability of outcome {index[-1]} must be >= 0, got {m.entry(index)}")
+    sums = m.numerators.sum(axis=-1)
+    wrong = np.argwhere(sums != m.denominator)
+    if len(wrong):
+        index = tuple(int(k) for k in wrong[0])
+        total = Fraction(int(sums[index]), m.denominator)
+        raise InstanceError(path + "".join(f"[{k}]" for k in index),
+                            f"probabilities sum to {total}, not 1")
+
+
+@dataclass(frozen=True, eq=False)
+class FiniteInformation:
+    """Joint distribution ``sigma[s_0, ..., s_{N-1}, t]`` of signal profiles and states."""
+
+    sigma: RationalArray
+    signals: tuple[tuple[str, ...], ...] = ()
+
+    @property
+    def n_agents(self) -> int:
+        return len(self.sigma.shape) - 1
+
+    @property
+    def signal_counts(self) -> tuple[int, ...]:
+        return self.sigma.shape[:-1]
+
+    def validate(self, env: FiniteEnvironment) -> "FiniteInformation":
+        """Check shapes, that sigma is a distribution and that its state marginal is ``env.mu``."""
+        if self.n_agents != env.n_agents:
+            raise InstanceError("information.sigma", f"nested {self.n_agents} levels deep before the states, "
+                                                     f"expected one level per agent ({env.n_agents})")
+        if self.sigma.shape[-1] != env.n_states:
+            raise InstanceError("information.sigma", f"innermost lists have {self.sigma.shape[-1]} entries, "
+                                                     f"expected {env.n_states} states")
+        _check_distribution(self.sigma, "information.sigma")
+        marginal = self.sigma.numerators.reshape(-1, env.n_states).sum(axis=0)
+        for t in range(env.n_states):
+            got = Fraction(int(marginal[t]), self.sigma.denominator)
+            if got != env.mu.entry((t,)):
+                raise InstanceError("information.sigma", f"marginal of state {t} is {got}, but env.mu[{t}] is {env.mu.entry((t,))}")
+        labels = self.signals or (None,) * self.n_agents
+        if len(labels) != self.n_agents:
+            raise InstanceError("information.signals", f"expected one list per agent ({self.n_agents}), got {len(labels)}")
+        object.__setattr__(self, "signals", tuple(
+            _labels(labels[i], count, "", f"information.signals[{i}]") for i, count in enumerate(self.signal_counts)))
+        return self
+
+
+@dataclass(frozen=True, eq=False)
+class FiniteInstance:
+    """An environment with a mechanism, an information structure, or both."""
+
+    env: FiniteEnvironment
+    mechanism: FiniteMechanism | None = None
+    information: FiniteInformation | None = None
+    name: str = ""
+
+    def __post_init__(self):
+        if self.mechanism is not None:
+            self.mechanism.validate(self.env)
+        if self.information is not None:
+            self.information.validate(self.env)
