@@ -258,7 +258,7 @@ def read_solution(program: GuaranteeProgram, solution: LPSolution, tolerance: fl
     if violation > tolerance:
         status = LPStatus.OPTIMAL_INACCURATE
         message += f"; participation violated by {violation:.2e} after projection"
-    if abs(value - (-solution.objective)) > tolerance * (1 + abs(value)) and status is LPStatus.OPTIMAL:
+    if abs(value + solution.objective) > 10 * tolerance * (1 + abs(value)) and status is LPStatus.OPTIMAL:
         status = LPStatus.OPTIMAL_INACCURATE
         message += f"; recomputed value differs from the solver's by {abs(value + solution.objective):.2e}"
     sigma = None

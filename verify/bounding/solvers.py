@@ -298,7 +298,8 @@ def solve_clarabel(lp: LPData, time_limit: float | None = None, tolerance: float
     # The factorisation dominates: QDLDL beats the 'auto' choice (faer) by about 4x on these
     # grid-stencil KKT systems (measured on the N = 2 auction, k = 12).
     settings.direct_solve_method = "qdldl"
-    settings.tol_gap_abs = settings.tol_gap_rel = settings.tol_feas = tolerance / 10
+    settings.tol_feas = tolerance
+    settings.tol_gap_abs = settings.tol_gap_rel = tolerance / 10
     if time_limit is not None:
         settings.time_limit = float(time_limit)
     Pm = sps.csc_matrix((n, n)) if P is None else sps.triu(P, format="csc")
