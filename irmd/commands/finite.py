@@ -1,0 +1,247 @@
+"""``irmd fpa``, ``irmd guarantee``, ``irmd potential`` and ``irmd reduce``: finite LPs (002)."""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import sys
+
+from irmd.errors import ParameterError
+from irmd.status import Status
+
+_EXIT = {Status.PROVED: 0, Status.CONFIRMED: 0, Status.REFUTED: 1, Status.INCONCLUSIVE: 2}
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text}")
+    return value
+
+
+def _common(parser: argparse.ArgumentParser, exact: bool = True) -> None:
+    parser.add_argument("--json", action="store_true", help="print the result as JSON (numbers as strings)")
+    parser.add_argument("--dps", type=_positive_int, default=12, help="significant digits of decimals (default 12)")
+    parser.add_argument("--time-limit", type=_positive_float, default=None, metavar="S",
+                        help="HiGHS time limit per LP in seconds")
+    if exact:
+        parser.add_argument("--exact", action="store_true",
+                            help="reconstruct rational primal and dual solutions from the optimal basis and check "
+                                 "them exactly (the value is then proved)")
+
+
+def register(subparsers) -> None:
+    fpa = subparsers.add_parser(
+        "fpa", help="built-in example: guarantee of a first-price auction on a bid grid",
+        description="Guarantee G and coarse guarantee Gc of the first-price auction with a common value "
+                    "theta in {0, 1}, mu(1) = 1/2, bids {0, 1/n, ..., 1}, ties broken uniformly.",
+        epilog="Example: irmd fpa --n 10 --exact")
+    fpa.add_argument("--n", type=_positive_int, nargs="+", default=[10], metavar="N",
+                     help="grid size(s); several values run a sweep (default 10)")
+    fpa.add_argument("--bidders", type=_positive_int, default=2, help="number of bidders (default 2)")
+    _common(fpa)
+    fpa.set_defaults(handler=_run_fpa)
+
+    g = subparsers.add_parser(
+        "guarantee", help="G(M): guarantee of a finite mechanism (min over Bayes correlated equilibria)",
+        description="Solve the guarantee LP of the mechanism in FILE.json (format: docs/finite.md).",
+        epilog="Exit codes: 0 proved/confirmed, 2 inconclusive (solver failure), 3 bad input.")
+    g.add_argument("file", metavar="FILE.json")
+    g.add_argument("--coarse", action="store_true", help="coarse guarantee Gc(M) (coarse correlated equilibria)")
+    _common(g)
+    g.set_defaults(handler=_run_guarantee)
+
+    p = subparsers.add_parser(
+        "potential", help="P(I): potential of a finite information structure (max over truthful mechanisms)",
+        description="Solve the potential LP of the information structure in FILE.json (format: docs/finite.md).",
+        epilog="Exit codes: 0 proved/confirmed, 2 inconclusive (solver failure or infeasible), 3 bad input.")
+    p.add_argument("file", metavar="FILE.json")
+    _common(p)
+    p.set_defaults(handler=_run_potential)
+
+    r = subparsers.add_parser(
+        "reduce", help="dual reductions (002: Theorem 1/Prop. 1/Cor. 1, Theorem 2/Prop. 2) of a file",
+        description="Build the dual reduction of the mechanism and/or information structure in FILE.json, "
+                    "truncated at level K, and check the inequalities of 002.",
+        epilog="Exit codes: 0 confirmed, 1 an inequality is refuted, 2 inconclusive, 3 bad input.")
+    r.add_argument("file", metavar="FILE.json")
+    r.add_argument("--k", type=_positive_int, nargs="+", default=None, metavar="K",
+                   help="truncation level(s) (default 20 for a mechanism, 60 for an information structure)")
+    r.add_argument("--coarse", action="store_true", help="coarse reduction of the mechanism (Corollary 1)")
+    r.add_argument("--c-rule", choices=("agent", "common", "paper"), default="agent",
+                   help="constants C_i: one per agent (default), one common, or 002's 1 + max")
+    r.add_argument("--margin", type=_positive_float, default=0.01,
+                   help="relative margin of C_i above the largest row sum of the multipliers (default 0.01)")
+    _common(r, exact=False)
+    r.set_defaults(handler=_run_reduce)
+
+
+@contextlib.contextmanager
+def _progress(args, label: str):
+    """A rich progress bar on stderr; a no-op callback under --json."""
+    if args.json:
+        yield lambda done, total, text: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    console = Console(stderr=True)
+    with Progress(TextColumn(label), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                  TextColumn("{task.description}"), TimeElapsedColumn(), console=console, transient=True) as bar:
+        task = bar.add_task("", total=1)
+
+        def update(done: int, total: int, text: str) -> None:
+            bar.update(task, completed=done, total=total, description=text)
+
+        yield update
+
+
+def _solver(args):
+    from irmd.verify.finite import HIGHS
+
+    return HIGHS(time_limit=args.time_limit)
+
+
+def _print_json(result, dps: int) -> None:
+    json.dump(result.to_dict(dps), sys.stdout, indent=2)
+    sys.stdout.write("\n")
+
+
+def _load(path):
+    from irmd.verify.finite import load_instance
+
+    return load_instance(path)
+
+
+def _run_fpa(args) -> int:
+    from irmd.verify.finite.sweep import fpa_sweep
+
+    with _progress(args, "first-price auction") as progress:
+        sweep = fpa_sweep(args.n, bidders=args.bidders, exact=args.exact, progress=progress, solver=_solver(args))
+    if args.json:
+        _print_json(sweep, args.dps)
+    else:
+        print(f"First-price auction, {sweep.bidders} bidders, common value theta in {{0, 1}}, mu(1) = 1/2")
+        print(f"{'n':>5}  {'G (BCE)':>22}  {'status':>12}  {'Gc (coarse)':>22}  {'status':>12}")
+        for e in sweep.entries:
+            print(f"{e.n:>5}  {_value_text(e.guarantee, args.dps):>22}  {str(e.guarantee.status):>12}  "
+                  f"{_value_text(e.coarse_guarantee, args.dps):>22}  {str(e.coarse_guarantee.status):>12}")
+        for e in sweep.entries:
+            for r in (e.guarantee, e.coarse_guarantee):
+                if r.status is not Status.PROVED and (args.exact or r.status is Status.INCONCLUSIVE):
+                    print(f"  n = {e.n}, {r.program}: {r.message}")
+    return _EXIT[sweep.status]
+
+
+def _value_text(result, dps: int) -> str:
+    from fractions import Fraction
+
+    from irmd.verify.finite.output import number_text
+
+    if result.value is None:
+        return "-"
+    if isinstance(result.value, Fraction):
+        return f"{result.value} ~ {number_text(float(result.value), 6)}" if result.value.denominator != 1 \
+            else str(result.value)
+    return number_text(result.value, dps)
+
+
+def _run_guarantee(args) -> int:
+    from irmd.verify.finite import guarantee
+
+    instance = _load(args.file)
+    if instance.mechanism is None:
+        raise ParameterError(f"{args.file}: has no 'mechanism' object; 'irmd potential' reads information structures")
+    result = guarantee(instance.env, instance.mechanism, coarse=args.coarse, exact=args.exact, solver=_solver(args))
+    if args.json:
+        _print_json(result, args.dps)
+        return _EXIT[result.status]
+    env = instance.env
+    name = "coarse guarantee Gc(M)" if args.coarse else "guarantee G(M)"
+    print(f"{name} = {_value_text(result, args.dps)}   [{result.status}]")
+    print(f"  {result.message}")
+    print(f"  LP: {result.sizes.get('variables')} variables, {result.sizes.get('constraints')} constraints, "
+          f"{result.sizes.get('nonzeros')} nonzeros; {result.solution.status} {result.solution.message}")
+    if result.v is not None:
+        from irmd.verify.finite.output import number_text
+
+        for t, label in enumerate(env.states):
+            print(f"  v({label}) = {number_text(result.v[t], args.dps)}")
+        import numpy as np
+
+        for i, alpha in enumerate(result.alpha):
+            print(f"  alpha[{env.agents[i]}]: {int(np.count_nonzero(np.asarray(alpha, dtype=float) > 1e-12))} "
+                  f"positive multipliers")
+    return _EXIT[result.status]
+
+
+def _run_potential(args) -> int:
+    from irmd.verify.finite import potential
+
+    instance = _load(args.file)
+    if instance.information is None:
+        raise ParameterError(f"{args.file}: has no 'information' object; 'irmd guarantee' reads mechanisms")
+    result = potential(instance.env, instance.information, exact=args.exact, solver=_solver(args))
+    if args.json:
+        _print_json(result, args.dps)
+        return _EXIT[result.status]
+    env = instance.env
+    print(f"potential P(I) = {_value_text(result, args.dps)}   [{result.status}]")
+    print(f"  {result.message}")
+    print(f"  LP: {result.sizes.get('variables')} variables, {result.sizes.get('constraints')} constraints, "
+          f"{result.sizes.get('nonzeros')} nonzeros; {result.solution.status} {result.solution.message}")
+    if result.beta is not None:
+        from irmd.verify.finite.output import number_text
+
+        for i, beta in enumerate(result.beta):
+            print(f"  beta[{env.agents[i]}] = [{', '.join(number_text(b, args.dps) for b in beta)}]")
+    return _EXIT[result.status]
+
+
+def _run_reduce(args) -> int:
+    from irmd.verify.finite.output import number_text
+    from irmd.verify.finite.sweep import reduction_sweep
+
+    instance = _load(args.file)
+    with _progress(args, "dual reduction") as progress:
+        sweep = reduction_sweep(instance, args.k, coarse=args.coarse, rule=args.c_rule, margin=args.margin,
+                                progress=progress, solver=_solver(args))
+    if args.json:
+        _print_json(sweep, args.dps)
+        return _EXIT[sweep.status]
+    d = args.dps
+    if sweep.mechanism:
+        ref = sweep.mechanism[0].reference
+        title = "Corollary 1 (coarse)" if args.coarse else "Theorem 1 / Proposition 1"
+        print(f"Mechanism dual reduction, {title}; {ref.program} = {number_text(ref.value, d)} [{ref.status}]")
+        print(f"{'k':>5}  {'bound G_k':>16}  {'eps_k':>12}  {'G(trunc)':>16}  {'check':>12}")
+        for r in sweep.mechanism:
+            own = "-" if r.own_guarantee is None else number_text(r.own_guarantee.value, d)
+            print(f"{r.k:>5}  {number_text(r.bound, d):>16}  {number_text(r.epsilon, 3):>12}  {own:>16}  "
+                  f"{str(r.status):>12}")
+        print(f"  C = [{', '.join(number_text(c, 6) for c in sweep.mechanism[0].C)}]; {sweep.mechanism[-1].message}")
+    if sweep.information:
+        ref = sweep.information[0].reference
+        print(f"Information dual reduction, Theorem 2 / Proposition 2; P(I) = {number_text(ref.value, d)} "
+              f"[{ref.status}]")
+        print(f"{'K':>5}  {'pooled T_K':>16}  {'tail bound':>12}  {'upper':>16}  {'check':>12}")
+        for r in sweep.information:
+            print(f"{r.K:>5}  {number_text(r.pooled_value, d):>16}  {number_text(r.tail_bound, 3):>12}  "
+                  f"{number_text(r.upper, d):>16}  {str(r.status):>12}")
+        print(f"  C = [{', '.join(number_text(c, 6) for c in sweep.information[0].C)}]; "
+              f"{sweep.information[-1].message}")
+    return _EXIT[sweep.status]
+
