@@ -14,7 +14,7 @@ import sys
 
 from . import __version__, commands
 from .errors import InputError
-from .status import EXIT_BAD_INPUT
+from .status import EXIT_BAD_INPUT, EXIT_OK
 
 
 class _Parser(argparse.ArgumentParser):
@@ -41,7 +41,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:  # --help, --version and usage errors
+        return stop.code if isinstance(stop.code, int) else EXIT_OK
     if getattr(args, "handler", None) is None:
         parser.print_help()
         return EXIT_BAD_INPUT

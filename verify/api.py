@@ -18,7 +18,7 @@ from .claims import DecisionContext
 from .model import build_model
 from .resolve import resolve
 
-DPS_MIN, DPS_MAX = 10, 2000
+DPS_MIN, DPS_MAX = 5, 2000
 
 
 def verify(

@@ -62,13 +62,14 @@ def common_value_auction(N, mu1, **overrides):
     """The proportional auction and exponential signals (survey Section 3.5).
 
     ``overrides`` replace parts of the construction by name (``ybar_equation``,
-    ``L1``, ``L0``, ``A``, ``allocation``, ``transfer``, ``T_closed``, ``T_initial``,
-    ``density_1``, ``density_0``) -- used to build deliberately wrong candidates.
+    ``L1``, ``L0``, ``A``, ``allocation``, ``transfer``, ``T_closed``, ``T_initial``, ``T_ode``,
+    ``density_1``, ``density_0``, ``level_1``, ``level_0``, ``prior_1``) -- used to build
+    deliberately wrong candidates.
     """
     N = int(N)
     mu1 = sp.Rational(mu1)
     y, s = TOTAL, OWN
-    env = auction_environment(N, mu1)
+    env = auction_environment(N, sp.Rational(overrides.get("prior_1", mu1)))
     q, t = env.family_symbols
 
     def part(name, default):
@@ -83,7 +84,7 @@ def common_value_auction(N, mu1, **overrides):
     transfer_function = DefinedFunction(
         T, y,
         closed_form=T_closed,
-        ode=sp.Derivative(T(y), y) - (1 - (N - 1) / y) * T(y) + L1 - divergence,
+        ode=part("T_ode", sp.Derivative(T(y), y) - (1 - (N - 1) / y) * T(y) + L1 - divergence),
         initial=(0, part("T_initial", 0)),
         description="total transfer: T - (N-1)/y T - T' = L_1 - div q, T(0) = 0",
     )
@@ -107,7 +108,7 @@ def common_value_auction(N, mu1, **overrides):
     ]
     return make_candidate(
         "common-value-auction", env, mechanism, information, constants, [transfer_function],
-        svo_levels={"1": L1, "0": L0},
+        svo_levels={"1": part("level_1", L1), "0": part("level_0", L0)},
         parameters={"N": N, "mu1": mu1},
         description="proportional auction with exponential signals (survey Section 3.5)",
         headline=("ybar",),

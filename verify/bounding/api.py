@@ -99,6 +99,7 @@ class BoundsResult:
     shapes: ShapeComparison | None = None
     name: str = ""
     params: dict = field(default_factory=dict)
+    state_labels: tuple[str, ...] = ()
 
     @property
     def lower(self) -> float | None:
@@ -199,7 +200,7 @@ def compute_bounds(environment, k: int, top=None, t_max=None, solver: str = "cla
     if shapes is not None:
         comparison = compare(grid, shapes, env.state_labels, guarantee, potential)
     return BoundsResult(grid, env.t_max, solver, guarantee, potential, None if analytic is None else float(analytic),
-                        order, tie_break, comparison, name, dict(params or {}))
+                        order, tie_break, comparison, name, dict(params or {}), env.state_labels)
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from ..claims import Claim, ClaimKind, DecisionContext, Evidence, decide
 from ..model import ReducedModel
 from ..partition import Region, interval_bounds, partition
 from ..resolve import Resolution
-from ..sampling import Box
+from ..sampling import Box, in_closure
 
 REGISTRY: dict[str, "Check"] = {}
 
@@ -56,6 +56,26 @@ class Run:
 
     def regions(self, exprs, box: Box) -> list[Region]:
         return partition(exprs, box, self.ctx, self.model.scales)
+
+    def surface_regions(self, exprs, box: Box) -> list:
+        """(surface, adjacent region, sides of the other surfaces) for every piece of a
+        surface that sample points actually reach (one entry per surface piece)."""
+        regions = self.regions(exprs, box)
+        if not regions or not regions[0].surfaces:
+            return []
+        surfaces = regions[0].surfaces
+        probe = Claim("", ClaimKind.ZERO, sp.S.Zero, box, (), surfaces, self.model.scales)
+        points = self.ctx.points(probe)
+        out, seen = [], set()
+        for region in regions:
+            for k, surface in enumerate(surfaces):
+                others = tuple((s, v) for s, v in region.sides if s != surface)
+                if (surface, others) in seen:
+                    continue
+                seen.add((surface, others))
+                if any(p.sides[k] == 0 and in_closure(p, dict(others), surfaces) for p in points):
+                    out.append((surface, region, dict(others)))
+        return out
 
     def claim(self, label: str, kind: ClaimKind, expr: sp.Expr, box: Box, region: Region | None,
               on_surface=None) -> Claim:

@@ -49,7 +49,7 @@ class SaddleBounds(Check):
             return self.result(run, [], values, Status.INCONCLUSIVE, "; ".join(notes) or "bounds not established")
         with mpmath.workdps(run.ctx.working_dps):
             gap = potential - guarantee
-            allowance = run.ctx.tolerance * max(1, abs(potential)) + abs(p_error)
+            allowance = run.ctx.tolerance * max(abs(potential), abs(guarantee)) + abs(p_error)
             equal = abs(gap) <= allowance
         run.facts["bounds_equal"] = equal
         values["gap"] = gap

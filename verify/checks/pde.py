@@ -60,23 +60,8 @@ class TransferPDE(Check):
 
 
 def density_surfaces(run):
-    """(surface, region, other sides) for every surface of the densities inside the signal space.
-
-    One entry per surface and pattern of the other surfaces along it.
-    """
-    model = run.model
-    densities = list(model.density.values())
-    regions = run.regions(densities, model.signal_box)
-    seen, out = set(), []
-    for region in regions:
-        for surface in region.surfaces:
-            others = tuple((s, v) for s, v in region.sides if s != surface)
-            key = (surface, others)
-            if key in seen:
-                continue
-            seen.add(key)
-            out.append((surface, region, dict(others)))
-    return out
+    """(surface, region, other sides) for every surface piece of the densities in the signal space."""
+    return run.surface_regions(list(run.model.density.values()), run.model.signal_box)
 
 
 @register_check

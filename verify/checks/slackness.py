@@ -150,20 +150,13 @@ class MechanismJumps(Check):
     def _run(self, run):
         model = run.model
         box = model.action_box
-        outcome = list(model.outcome.values())
         evidence = []
-        seen = set()
-        for region in run.regions(outcome, box):
-            for surface in region.surfaces:
-                others = tuple((s, v) for s, v in region.sides if s != surface)
-                if (surface, others) in seen:
-                    continue
-                seen.add((surface, others))
-                for state in model.states:
-                    jump = mechanism_jump(model, surface, state.label, dict(others))
-                    claim = run.claim(f"singular lambda(x, theta={state.label}) on {surface.phi} = 0",
-                                      ClaimKind.NONNEG, region.restrict(jump), box, region, on_surface=surface)
-                    evidence.append(run.decide(claim))
+        for surface, region, others in run.surface_regions(list(model.outcome.values()), box):
+            for state in model.states:
+                jump = mechanism_jump(model, surface, state.label, others)
+                claim = run.claim(f"singular lambda(x, theta={state.label}) on {surface.phi} = 0",
+                                  ClaimKind.NONNEG, region.restrict(jump), box, region, on_surface=surface)
+                evidence.append(run.decide(claim))
         if not evidence:
             return self.result(run, [], extra_status=Status.PROVED,
                                extra_detail="the mechanism has no region boundaries: no singular terms")

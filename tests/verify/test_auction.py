@@ -1,0 +1,71 @@
+"""The common-value auction (survey Section 3.5) verifies, and its value is 1 - G_N(ybar)."""
+import mpmath
+import pytest
+import sympy as sp
+from scipy.optimize import brentq
+from scipy.special import gammainc
+
+from irmd.analytic.library import build
+from irmd.verify import verify
+
+from ..helpers import assert_verified
+
+
+def independent_value(n, mu1, dps):
+    """1 - G_N(ybar) with G_{N+1}(ybar) = mu(0), computed here with mpmath only."""
+    with mpmath.workdps(dps + 10):
+        mu0 = 1 - mpmath.mpf(sp.Rational(mu1).p) / sp.Rational(mu1).q
+        guess = brentq(lambda v: gammainc(n + 1, v) - float(mu0), 1e-9, n + 60 * (n + 1) ** 0.5 + 60)
+        ybar = mpmath.findroot(lambda v: mpmath.gammainc(n + 1, 0, v, regularized=True) - mu0, guess)
+        return 1 - mpmath.gammainc(n, 0, ybar, regularized=True)
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 4, 5, 6])
+@pytest.mark.parametrize("mu1", ["1/2", "0.2", "0.85"])
+def test_symbolic_range_verifies(n, mu1):
+    certificate = verify(build("common-value-auction", {"N": n, "mu1": mu1}), dps=30)
+    assert_verified(certificate)
+    assert certificate.model == "symmetric"
+    expected = independent_value(n, mu1, 30)
+    with mpmath.workdps(40):
+        assert abs(certificate.guarantee_lower - expected) < mpmath.mpf(10) ** -29
+        assert abs(certificate.potential_upper - expected) < mpmath.mpf(10) ** -29
+
+
+def test_headline_case_at_50_digits():
+    certificate = verify(build("common-value-auction", {"N": "2", "mu1": "0.5"}), dps=50)
+    assert_verified(certificate)
+    expected = independent_value(2, "1/2", 50)
+    data = certificate.to_dict()
+    assert data["status"] == "verified"
+    assert data["guarantee_lower"] == data["potential_upper"] == mpmath.nstr(expected, 50, strip_zeros=False)
+    assert data["guarantee_lower"].startswith("0.2534")
+    # The symbolic checks are proofs, not just numbers, for small N.
+    assert certificate.check("svo.slackness").status.value == "proved"
+    assert certificate.check("ivo.transfer_pde").status.value == "proved"
+    assert certificate.check("ivo.slackness").status.value == "proved"
+
+
+@pytest.mark.parametrize("n", [10, 100])
+def test_numeric_range_verifies(n):
+    certificate = verify(build("common-value-auction", {"N": n, "mu1": "0.5"}), dps=50)
+    assert_verified(certificate)
+    with mpmath.workdps(60):
+        assert abs(certificate.potential_upper - independent_value(n, "1/2", 50)) < mpmath.mpf(10) ** -49
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("n", [1000, 10000])
+def test_large_n_uses_the_erlang_structure(n):
+    certificate = verify(build("common-value-auction", {"N": n, "mu1": "0.5"}), dps=50)
+    assert_verified(certificate)
+    with mpmath.workdps(60):
+        assert abs(certificate.potential_upper - independent_value(n, "1/2", 50)) < mpmath.mpf(10) ** -49
+
+
+def test_precision_does_not_leak_and_is_reported():
+    before = mpmath.mp.prec
+    certificate = verify(build("common-value-auction", {"N": 1, "mu1": "0.5"}), dps=25)
+    assert mpmath.mp.prec == before
+    assert certificate.dps == 25
+    assert len(certificate.to_dict()["guarantee_lower"].replace("0.", "", 1)) == 25

@@ -1,0 +1,84 @@
+"""The claim decider: every status must be reachable, and a failure must never pass."""
+import mpmath
+import pytest
+import sympy as sp
+
+from irmd.budget import Budget
+from irmd.status import Status
+from irmd.verify.claims import Claim, ClaimKind, DecisionContext, decide
+from irmd.verify.sampling import Box
+
+y = sp.Symbol("y", real=True, nonnegative=True)
+c = sp.Symbol("c", positive=True)
+box = Box((y,), (0,))
+
+
+def sqrt2(dps):
+    with mpmath.workdps(dps):
+        return {c: mpmath.sqrt(2)}
+
+
+def context(values=None, dps=30, symbolic=True, escalate=sqrt2, guard=20):
+    values = values if values is not None else sqrt2(dps + guard)
+    return DecisionContext(dps, values, Budget(20, 10), symbolic, guard=guard, escalate=escalate)
+
+
+def claim(kind, expr):
+    return Claim("test", kind, expr, box)
+
+
+@pytest.mark.parametrize("kind, expr, expected", [
+    (ClaimKind.ZERO, (y + 1) ** 2 - y**2 - 2 * y - 1, Status.PROVED),
+    (ClaimKind.ZERO, sp.exp(y) * sp.exp(-y) * (1 + y) - y - 1, Status.PROVED),
+    (ClaimKind.ZERO, c**2 - 2, Status.CONFIRMED),             # holds only for the value of c
+    (ClaimKind.ZERO, y - sp.Rational(1, 1000), Status.REFUTED),
+    (ClaimKind.ZERO, c**2 - 2 + sp.Rational(1, 10**20), Status.REFUTED),
+    (ClaimKind.NONNEG, y**2 + 1, Status.PROVED),
+    (ClaimKind.NONNEG, y - 5, Status.REFUTED),
+    (ClaimKind.NONNEG, sp.exp(-y) * (2 - c**2) + y, Status.CONFIRMED),
+    (ClaimKind.BOUNDED, y / (1 + y), Status.CONFIRMED),
+    (ClaimKind.BOUNDED, sp.exp(y / 10), Status.REFUTED),
+    (ClaimKind.BOUNDED, 1 / (y + sp.Rational(1, 10)), Status.CONFIRMED),
+    (ClaimKind.BOUNDED, 1 / y, Status.REFUTED),
+])
+def test_statuses(kind, expr, expected):
+    evidence = decide(claim(kind, expr), context())
+    assert evidence.status is expected, (evidence.method, evidence.note)
+    if expected is Status.REFUTED:
+        assert evidence.witness and y in evidence.witness
+
+
+def test_numeric_only_never_proves():
+    evidence = decide(claim(ClaimKind.ZERO, (y + 1) ** 2 - y**2 - 2 * y - 1), context(symbolic=False))
+    assert evidence.status is Status.CONFIRMED
+    assert evidence.dps == 30 and evidence.points > 10
+
+
+def test_refutation_reports_the_residual_at_the_witness():
+    evidence = decide(claim(ClaimKind.NONNEG, y - 5), context())
+    point = evidence.witness[y]
+    assert point < 5 and abs(evidence.residual - (point - 5)) < 1e-20
+
+
+def test_near_miss_that_vanishes_at_higher_precision_is_confirmed():
+    a, b = sp.symbols("a b", positive=True)
+    low = {a: mpmath.mpf(2), b: mpmath.mpf(2) + mpmath.mpf("1e-12")}
+    evidence = decide(claim(ClaimKind.ZERO, a - b),
+                      context(low, dps=15, escalate=lambda d: {a: mpmath.mpf(2), b: mpmath.mpf(2)}))
+    assert evidence.status is Status.CONFIRMED
+    assert "agree at" in evidence.note
+
+
+def test_near_miss_that_persists_is_refuted():
+    a, b = sp.symbols("a b", positive=True)
+    low = {a: mpmath.mpf(2), b: mpmath.mpf(2) + mpmath.mpf("1e-12")}
+    evidence = decide(claim(ClaimKind.ZERO, a - b), context(low, dps=15, escalate=lambda d: dict(low)))
+    assert evidence.status is Status.REFUTED
+    assert "persists" in evidence.note
+
+
+def test_simplification_over_budget_is_inconclusive_then_numeric():
+    hard = sp.sin(y) ** 2 + sp.cos(y) ** 2 - 1 + sum(sp.sin(k * y) ** 7 - sp.sin(k * y) ** 7 for k in range(3))
+    ctx = DecisionContext(20, sqrt2(40), Budget(0.0001, 0.0001), True, escalate=sqrt2)
+    evidence = decide(claim(ClaimKind.ZERO, hard + (c**2 - 2)), ctx)
+    assert evidence.status is Status.CONFIRMED  # numeric fallback, never "proved"

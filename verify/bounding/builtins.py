@@ -1,0 +1,94 @@
+"""Built-in environments for ``irmd bounds NAME``, with what is known about them.
+
+A name is looked up first in :mod:`irmd.analytic.library` (the verified built-in
+candidates): the environment is the candidate's, and the analytic value is the
+verifier's common guarantee/potential bound when the candidate is verified.
+Names the library does not have yet fall back to the closed forms of
+:mod:`.environments`.  The closed forms also give the candidate mechanism's
+largest transfer (to tell an invalid ``t_max`` from a bug) and the shapes
+compared with the grid solutions; when both sources give a value they are
+cross-checked.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping
+
+from irmd.errors import IrmdError, UnknownNameError
+
+from . import environments
+from .candidates import ShapeModel, builtin_shapes
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    params: dict
+    environment: object
+    analytic: float | None
+    analytic_origin: str
+    transfer_scale: float | None
+    shapes: ShapeModel | None
+    notes: tuple[str, ...] = field(default=())
+
+    def to_dict(self) -> dict:
+        from .common import number
+
+        return {"name": self.name, "params": {k: str(v) for k, v in self.params.items()},
+                "analytic": number(self.analytic, 12), "analytic_origin": self.analytic_origin,
+                "candidate_max_transfer": number(self.transfer_scale, 6), "notes": list(self.notes)}
+
+
+def _library():
+    try:
+        import irmd.analytic.library as library
+    except ImportError:  # pragma: no cover - the library ships with irmd
+        return None
+    return library
+
+
+def names() -> list[str]:
+    library = _library()
+    return sorted(set(environments.names()) | set(library.names() if library else ()))
+
+
+def resolve(name: str, params: Mapping[str, str] | None = None, dps: int = 20) -> Source:
+    """The environment and known values of the built-in ``name`` with string parameters."""
+    params = dict(params or {})
+    library = _library()
+    in_library = library is not None and name in library.names()
+    if not in_library and name not in environments.names():
+        raise UnknownNameError(f"unknown candidate {name!r}; built-ins are {', '.join(names())}")
+    if not in_library:
+        example = environments.build(name, params)
+        closed = float(example.value) if example.value is not None else None
+        return Source(name, {k: str(v) for k, v in example.params.items()}, example.environment, closed, "closed form (survey, Sections 3.5-3.6)",
+                      example.transfer_scale, builtin_shapes(example), (example.note,) if example.note else ())
+    candidate = library.build(name, params)  # the library validates the parameters
+    example = None
+    if name in environments.names():
+        try:
+            example = environments.build(name, params)
+        except IrmdError:
+            example = None
+    notes = [example.note] if example is not None and example.note else []
+    closed = float(example.value) if example is not None and example.value is not None else None
+    environment = candidate.explicit_environment()
+    analytic, origin = closed, "closed form (survey)"
+    try:
+        from irmd.verify import verify
+
+        certificate = verify(candidate, dps=dps)
+        verdict = str(getattr(certificate, "status", ""))
+        if verdict == "verified" and certificate.guarantee_lower is not None:
+            analytic, origin = float(certificate.guarantee_lower), f"irmd.verify (verified at dps={dps})"
+        else:
+            notes.append(f"the library candidate is {verdict or 'not verified'}; using the closed form")
+    except IrmdError as error:  # the verifier's own failure must not hide the bounds
+        notes.append(f"verifier failed ({error}); using the closed form")
+    if closed is not None and analytic is not None and abs(closed - analytic) > 1e-9 * (1 + abs(closed)):
+        notes.append(f"verified value {analytic:.12g} differs from the closed form {closed:.12g}")
+    effective = {k: str(v) for k, v in example.params.items()} if example is not None else params
+    return Source(name, effective, environment, analytic, origin,
+                  example.transfer_scale if example else None,
+                  builtin_shapes(example) if example else None, tuple(notes))
