@@ -136,7 +136,7 @@ def instance_from_dict(data) -> FiniteInstance:
         depth = _depth(m_value)
         if depth != env.n_agents + 1:
             raise InstanceError("mechanism.m", f"nested {depth} levels deep, expected {env.n_agents + 1} "
-                                               f"(one per agent, then the outcome lottery)")
+                                               f"(one per agent of env.u, then the outcome lottery)")
         mechanism = FiniteMechanism(_rational_array(m_value, "mechanism.m", depth),
                                     _label_list(mdata.get("actions"), "mechanism.actions", nested=True))
     if "information" in data:
@@ -148,7 +148,7 @@ def instance_from_dict(data) -> FiniteInstance:
         depth = _depth(s_value)
         if depth != env.n_agents + 1:
             raise InstanceError("information.sigma", f"nested {depth} levels deep, expected {env.n_agents + 1} "
-                                                     f"(one per agent, then the states)")
+                                                     f"(one per agent of env.u, then the states)")
         information = FiniteInformation(_rational_array(s_value, "information.sigma", depth),
                                         _label_list(idata.get("signals"), "information.signals", nested=True))
     if mechanism is None and information is None:
