@@ -83,8 +83,9 @@ def register(subparsers) -> None:
     r.add_argument("--coarse", action="store_true", help="coarse reduction of the mechanism (Corollary 1)")
     r.add_argument("--c-rule", choices=("agent", "common", "paper"), default="agent",
                    help="constants C_i: one per agent (default), one common, or 002's 1 + max")
-    r.add_argument("--margin", type=_positive_float, default=0.01,
-                   help="relative margin of C_i above the largest row sum of the multipliers (default 0.01)")
+    r.add_argument("--margin", type=_positive_float, default=None,
+                   help="relative margin of C_i above the largest row sum of the multipliers "
+                        "(default 0.25 for a mechanism, 0.01 for an information structure)")
     _common(r, exact=False)
     r.set_defaults(handler=_run_reduce)
 

@@ -55,7 +55,8 @@ def signal_chains(alpha, beta, *, rule: str = "agent", margin: float = 0.01):
 
     The row sums are :math:`\beta_i(s_i) + \sum_{s_i'\ne s_i}\alpha_i(s_i'|s_i)`; the constants follow
     :func:`~irmd.verify.finite.mechanism_reduction.chain_constants` (002 writes ``1 + max``,
-    ``rule="paper"``).  Rows satisfy ``Q_i 1 + b_i = 1``.
+    ``rule="paper"``).  Rows satisfy ``Q_i 1 + b_i = 1``.  Only the time to absorption
+    matters here (not convergence to an invariant measure), so the default margin is small.
     """
     alpha = [np.asarray(a, dtype=float) for a in alpha]
     beta = [np.asarray(b, dtype=float) for b in beta]

@@ -87,6 +87,13 @@ class RowAssembler:
 
     def add(self, name: str, coefficients: np.ndarray, columns: np.ndarray, rhs) -> None:
         """Append ``len(coefficients)`` rows; ``coefficients`` and ``columns`` have shape (rows, k)."""
+        if coefficients.shape[0] == 0 or coefficients.size == 0:
+            rows = coefficients.shape[0]
+            self._counts.append(np.zeros(rows, dtype=np.int64))
+            self.blocks[name] = (self.n_rows, self.n_rows + rows)
+            self._rhs.append(np.broadcast_to(np.asarray(rhs, dtype=object if self.exact else float), (rows,)))
+            self.n_rows += rows
+            return
         coefficients = coefficients.reshape(coefficients.shape[0], -1)
         columns = np.broadcast_to(columns, coefficients.shape) if columns.shape != coefficients.shape else columns
         columns = columns.reshape(coefficients.shape)

@@ -100,7 +100,7 @@ class ReductionSweep:
 
 
 def reduction_sweep(instance: FiniteInstance, levels=None, *, coarse: bool = False, rule: str = "agent",
-                    margin: float = 0.01, progress: Progress = _silent, solver=None) -> ReductionSweep:
+                    margin: float | None = None, progress: Progress = _silent, solver=None) -> ReductionSweep:
     """Reduce whatever ``instance`` holds at each truncation level (one reference LP per object)."""
     env = instance.env
     mech_levels = list(levels or [DEFAULT_K_MECHANISM]) if instance.mechanism is not None else []
@@ -115,8 +115,9 @@ def reduction_sweep(instance: FiniteInstance, levels=None, *, coarse: bool = Fal
         done += 1
         for k in mech_levels:
             progress(done, total, f"mechanism reduction, k = {k}")
+            options = {} if margin is None else {"margin": margin}
             mechanism_results.append(reduce_mechanism(env, instance.mechanism, k, coarse=coarse, rule=rule,
-                                                      margin=margin, reference=reference, solver=solver))
+                                                      reference=reference, solver=solver, **options))
             done += 2
     if info_levels:
         progress(done, total, "potential of the information structure")
@@ -124,8 +125,9 @@ def reduction_sweep(instance: FiniteInstance, levels=None, *, coarse: bool = Fal
         done += 1
         for K in info_levels:
             progress(done, total, f"information reduction, K = {K}")
-            information_results.append(reduce_information(env, instance.information, K, rule=rule, margin=margin,
-                                                          reference=reference, solver=solver))
+            options = {} if margin is None else {"margin": margin}
+            information_results.append(reduce_information(env, instance.information, K, rule=rule,
+                                                          reference=reference, solver=solver, **options))
             done += 1
     progress(total, total, "done")
     return ReductionSweep(mechanism_results, information_results)
