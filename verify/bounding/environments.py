@@ -29,7 +29,7 @@ import sympy as sp
 from irmd.analytic.environment import Environment, State, SymmetricEnvironment, allocation, transfers
 from irmd.analytic.outcomes import Interval, Simplex
 from irmd.errors import ParameterError, UnknownNameError
-from irmd.numbers import parse_exact
+from irmd.numbers import parse_exact  # noqa: F401  (re-exported for tests)
 
 
 @dataclass(frozen=True)

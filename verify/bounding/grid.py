@@ -21,7 +21,7 @@ from irmd.errors import ParameterError
 
 @dataclass(frozen=True)
 class Grid:
-    """The product grid :math:`\{0, 1/k, \dots, Y\}^N`.
+    r"""The product grid :math:`\{0, 1/k, \dots, Y\}^N`.
 
     Parameters
     ----------

@@ -170,30 +170,29 @@ def _demote(status: LPStatus, check: Recheck) -> tuple[LPStatus, str]:
 
 # -- HiGHS ---------------------------------------------------------------------------------
 def _highs_status_map():
-    import highspy
-
-    S = highspy.HighsModelStatus
+    # Keyed by name so that members added or missing across highspy versions do not break the map.
     return {
-        S.kOptimal: LPStatus.OPTIMAL,
-        S.kInfeasible: LPStatus.INFEASIBLE,
-        S.kUnbounded: LPStatus.UNBOUNDED,
-        S.kUnboundedOrInfeasible: LPStatus.INFEASIBLE_OR_UNBOUNDED,
-        S.kTimeLimit: LPStatus.LIMIT,
-        S.kIterationLimit: LPStatus.LIMIT,
-        S.kSolutionLimit: LPStatus.LIMIT,
-        S.kInterrupt: LPStatus.LIMIT,
-        S.kMemoryLimit: LPStatus.ERROR,
+        "kOptimal": LPStatus.OPTIMAL,
+        "kInfeasible": LPStatus.INFEASIBLE,
+        "kUnbounded": LPStatus.UNBOUNDED,
+        "kUnboundedOrInfeasible": LPStatus.INFEASIBLE_OR_UNBOUNDED,
+        "kTimeLimit": LPStatus.LIMIT,
+        "kIterationLimit": LPStatus.LIMIT,
+        "kSolutionLimit": LPStatus.LIMIT,
+        "kInterrupt": LPStatus.LIMIT,
+        "kHighsInterrupt": LPStatus.LIMIT,
+        "kMemoryLimit": LPStatus.ERROR,
         # An objective bound or target is only reached when a user sets one; irmd never does.
-        S.kObjectiveBound: LPStatus.ERROR,
-        S.kObjectiveTarget: LPStatus.ERROR,
-        S.kNotset: LPStatus.ERROR,
-        S.kLoadError: LPStatus.ERROR,
-        S.kModelError: LPStatus.ERROR,
-        S.kPresolveError: LPStatus.ERROR,
-        S.kSolveError: LPStatus.ERROR,
-        S.kPostsolveError: LPStatus.ERROR,
-        S.kModelEmpty: LPStatus.ERROR,
-        S.kUnknown: LPStatus.ERROR,
+        "kObjectiveBound": LPStatus.ERROR,
+        "kObjectiveTarget": LPStatus.ERROR,
+        "kNotset": LPStatus.ERROR,
+        "kLoadError": LPStatus.ERROR,
+        "kModelError": LPStatus.ERROR,
+        "kPresolveError": LPStatus.ERROR,
+        "kSolveError": LPStatus.ERROR,
+        "kPostsolveError": LPStatus.ERROR,
+        "kModelEmpty": LPStatus.ERROR,
+        "kUnknown": LPStatus.ERROR,
     }
 
 
@@ -237,7 +236,7 @@ def solve_highs(lp: LPData, method: str = "ipm", time_limit: float | None = None
     native = h.getModelStatus()
     seconds = time.perf_counter() - start
     name = h.modelStatusToString(native)
-    status = status_map.get(native, LPStatus.ERROR)
+    status = status_map.get(native.name, LPStatus.ERROR)
     info = h.getInfo()
     iterations = int(max(info.simplex_iteration_count, info.ipm_iteration_count, info.pdlp_iteration_count, 0))
     message = f"HiGHS {method}: {name}"
