@@ -48,10 +48,14 @@ class PayoffTables:
 
     @classmethod
     def of(cls, env: FiniteEnvironment, mechanism: FiniteMechanism, exact: bool = False) -> "PayoffTables":
-        U, W = mechanism.utilities(env), mechanism.objective(env)
         if exact:
+            U, W = mechanism.utilities(env), mechanism.objective(env)
             return cls(U.fractions(), W.fractions(), env.mu.fractions())
-        return cls(U.floats, W.floats, env.mu.floats)
+        # floats straight from the float views (BLAS); the exact tables are only for certificates
+        m = mechanism.m.floats
+        U = np.moveaxis(np.tensordot(m, env.u.floats, axes=([-1], [1])), -2, 0)
+        W = np.tensordot(m, env.w.floats, axes=([-1], [0]))
+        return cls(np.ascontiguousarray(U), W, env.mu.floats)
 
 
 def strategic_lagrangian(U: np.ndarray, W: np.ndarray, alpha, coarse: bool = False) -> np.ndarray:
@@ -84,7 +88,7 @@ class Guarantee2LP(Reduction):
         counts = tables.action_counts
         n_states = len(mu)
         n_vars = W.size
-        index = np.arange(n_vars, dtype=np.int64).reshape(W.shape)
+        index = np.arange(n_vars, dtype=np.int32 if n_vars < 2**31 else np.int64).reshape(W.shape)
         rows = RowAssembler(n_vars, exact)
         one = np.ones((n_states, n_vars // n_states), dtype=object if exact else float)
         rows.add("marginal", one, np.moveaxis(index, -1, 0).reshape(n_states, -1), mu)
@@ -95,13 +99,15 @@ class Guarantee2LP(Reduction):
             if self.coarse:
                 # row a' covers every recommendation a: U_i(a, .) - U_i(a', .)
                 coefficients = (V[None, :, :] - V[:, None, :]).reshape(count, -1)
-                rows.add(f"obedience[{i}]", coefficients, np.broadcast_to(columns.reshape(1, -1), coefficients.shape), 0)
+                rows.add(f"obedience[{i}]", coefficients, columns.reshape(1, -1), 0, column_rows=np.zeros(count, int))
                 pairs.append(None)
             else:
-                recommended, deviation = np.nonzero(~np.eye(count, dtype=bool))
-                coefficients = V[recommended] - V[deviation]
-                rows.add(f"obedience[{i}]", coefficients, columns[recommended], 0)
-                pairs.append((recommended, deviation))
+                # row (a, a') for a' != a: U_i(a, .) - U_i(a', .) on the columns of recommendation a
+                coefficients = (V[:, None, :] - V[None, :, :]).reshape(count * count, -1)
+                recommended, deviation = np.divmod(np.arange(count * count), count)
+                off_diagonal = recommended != deviation
+                rows.add(f"obedience[{i}]", coefficients, columns, 0, column_rows=recommended, keep_rows=off_diagonal)
+                pairs.append((recommended[off_diagonal], deviation[off_diagonal]))
         lp = rows.finish(W.reshape(-1), n_states, sense=1, col_blocks={"sigma": (0, n_vars)})
         return lp, {"shape": W.shape, "counts": counts, "pairs": pairs, "coarse": self.coarse}
 

@@ -85,28 +85,40 @@ class RowAssembler:
         self.blocks: dict[str, tuple[int, int]] = {}
         self.n_rows = 0
 
-    def add(self, name: str, coefficients: np.ndarray, columns: np.ndarray, rhs) -> None:
-        """Append ``len(coefficients)`` rows; ``coefficients`` and ``columns`` have shape (rows, k)."""
-        if coefficients.shape[0] == 0 or coefficients.size == 0:
-            rows = coefficients.shape[0]
+    def add(self, name: str, coefficients: np.ndarray, columns: np.ndarray, rhs, *,
+            column_rows: np.ndarray | None = None, keep_rows: np.ndarray | None = None) -> None:
+        """Append rows ``r`` with ``coefficients[r, k]`` on columns ``columns[column_rows[r], k]``.
+
+        ``column_rows`` lets many rows share one row of ``columns`` without copying it
+        (default: row r uses ``columns[r]``, broadcasting allowed); ``keep_rows`` drops
+        whole rows (e.g. the pairs a' = a).  Only nonzero coefficients are stored.
+        """
+        n_rows = coefficients.shape[0]
+        coefficients = coefficients.reshape(n_rows, -1) if n_rows else coefficients.reshape(0, 0)
+        width = coefficients.shape[1]
+        if keep_rows is None:
+            keep_rows = np.ones(n_rows, dtype=bool)
+        rows = int(np.count_nonzero(keep_rows))
+        self.blocks[name] = (self.n_rows, self.n_rows + rows)
+        self._rhs.append(np.broadcast_to(np.asarray(rhs, dtype=object if self.exact else float), (rows,)))
+        self.n_rows += rows
+        if coefficients.size == 0:
             self._counts.append(np.zeros(rows, dtype=np.int64))
-            self.blocks[name] = (self.n_rows, self.n_rows + rows)
-            self._rhs.append(np.broadcast_to(np.asarray(rhs, dtype=object if self.exact else float), (rows,)))
-            self.n_rows += rows
             return
-        coefficients = coefficients.reshape(coefficients.shape[0], -1)
-        columns = np.broadcast_to(columns, coefficients.shape) if columns.shape != coefficients.shape else columns
-        columns = columns.reshape(coefficients.shape)
         keep = coefficients != 0
         if keep.dtype != bool:
             keep = keep.astype(bool)
-        self._counts.append(keep.sum(axis=1))
-        self._indices.append(columns[keep].astype(np.int32, copy=False))
-        self._data.append(coefficients[keep])
-        rows = coefficients.shape[0]
-        self._rhs.append(np.broadcast_to(np.asarray(rhs, dtype=object if self.exact else float), (rows,)))
-        self.blocks[name] = (self.n_rows, self.n_rows + rows)
-        self.n_rows += rows
+        keep &= keep_rows[:, None]
+        self._counts.append(keep.sum(axis=1)[keep_rows])
+        flat = np.flatnonzero(keep)
+        row, entry = np.divmod(flat, width)
+        if column_rows is None:
+            columns = np.broadcast_to(columns.reshape(-1, width) if columns.ndim != 2 else columns, (n_rows, width))
+            picked = columns[row, entry]
+        else:
+            picked = columns.reshape(-1, width)[np.asarray(column_rows)[row], entry]
+        self._indices.append(picked.astype(np.int32, copy=False))
+        self._data.append(coefficients.reshape(-1)[flat])
 
     def finish(self, cost: np.ndarray, n_equalities: int, sense: int = 1, col_blocks: dict | None = None) -> LPData:
         counts = np.concatenate(self._counts) if self._counts else np.zeros(0, dtype=np.int64)
