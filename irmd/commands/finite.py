@@ -184,8 +184,8 @@ def _run_guarantee(args) -> int:
         import numpy as np
 
         for i, alpha in enumerate(result.alpha):
-            print(f"  alpha[{env.agents[i]}]: {int(np.count_nonzero(np.asarray(alpha, dtype=float) > 1e-12))} "
-                  f"positive multipliers")
+            positive = int(np.count_nonzero(np.asarray(alpha, dtype=float) > 1e-12))
+            print(f"  alpha[{env.agents[i]}]: {positive} of {np.asarray(alpha).size} multipliers positive")
     return _EXIT[result.status]
 
 
