@@ -77,6 +77,10 @@ def strategic_lagrangian(U: np.ndarray, W: np.ndarray, alpha, coarse: bool = Fal
     return total
 
 
+#: Coefficients assembled per chunk of obedience rows (bounded temporary memory).
+CHUNK_ENTRIES = 1 << 21
+
+
 class Guarantee2LP(Reduction):
     """Payoff tables -> canonical LP of G(M) (or of the coarse guarantee)."""
 
@@ -102,11 +106,18 @@ class Guarantee2LP(Reduction):
                 rows.add(f"obedience[{i}]", coefficients, columns.reshape(1, -1), 0, column_rows=np.zeros(count, int))
                 pairs.append(None)
             else:
-                # row (a, a') for a' != a: U_i(a, .) - U_i(a', .) on the columns of recommendation a
-                coefficients = (V[:, None, :] - V[None, :, :]).reshape(count * count, -1)
+                # row (a, a') for a' != a: U_i(a, .) - U_i(a', .) on the columns of recommendation a,
+                # assembled a few recommendations at a time so that temporaries stay small
+                step = max(1, CHUNK_ENTRIES // max(1, count * V.shape[1]))
+                for first in range(0, count, step):
+                    block = np.arange(first, min(count, first + step))
+                    coefficients = (V[block, None, :] - V[None, :, :]).reshape(len(block) * count, -1)
+                    recommended = np.repeat(block, count)
+                    deviation = np.tile(np.arange(count), len(block))
+                    rows.add(f"obedience[{i}]", coefficients, columns, 0, column_rows=recommended,
+                             keep_rows=recommended != deviation)
                 recommended, deviation = np.divmod(np.arange(count * count), count)
                 off_diagonal = recommended != deviation
-                rows.add(f"obedience[{i}]", coefficients, columns, 0, column_rows=recommended, keep_rows=off_diagonal)
                 pairs.append((recommended[off_diagonal], deviation[off_diagonal]))
         lp = rows.finish(W.reshape(-1), n_states, sense=1, col_blocks={"sigma": (0, n_vars)})
         return lp, {"shape": W.shape, "counts": counts, "pairs": pairs, "coarse": self.coarse}

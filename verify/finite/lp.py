@@ -99,7 +99,14 @@ class RowAssembler:
         if keep_rows is None:
             keep_rows = np.ones(n_rows, dtype=bool)
         rows = int(np.count_nonzero(keep_rows))
-        self.blocks[name] = (self.n_rows, self.n_rows + rows)
+        if name in self.blocks:
+            # a block may arrive in chunks (bounded temporaries), but only as the latest block
+            first, last = self.blocks[name]
+            if last != self.n_rows:
+                raise ValueError(f"block {name!r} can only be extended while it is the last block")
+            self.blocks[name] = (first, last + rows)
+        else:
+            self.blocks[name] = (self.n_rows, self.n_rows + rows)
         self._rhs.append(np.broadcast_to(np.asarray(rhs, dtype=object if self.exact else float), (rows,)))
         self.n_rows += rows
         if coefficients.size == 0:
@@ -108,17 +115,18 @@ class RowAssembler:
         keep = coefficients != 0
         if keep.dtype != bool:
             keep = keep.astype(bool)
-        keep &= keep_rows[:, None]
+        dropped = np.flatnonzero(~keep_rows)
+        if len(dropped):
+            keep[dropped] = False
         self._counts.append(keep.sum(axis=1)[keep_rows])
-        flat = np.flatnonzero(keep)
-        row, entry = np.divmod(flat, width)
+        row, entry = np.nonzero(keep)
         if column_rows is None:
             columns = np.broadcast_to(columns.reshape(-1, width) if columns.ndim != 2 else columns, (n_rows, width))
             picked = columns[row, entry]
         else:
             picked = columns.reshape(-1, width)[np.asarray(column_rows)[row], entry]
         self._indices.append(picked.astype(np.int32, copy=False))
-        self._data.append(coefficients.reshape(-1)[flat])
+        self._data.append(coefficients[keep])
 
     def finish(self, cost: np.ndarray, n_equalities: int, sense: int = 1, col_blocks: dict | None = None) -> LPData:
         counts = np.concatenate(self._counts) if self._counts else np.zeros(0, dtype=np.int64)
