@@ -75,7 +75,7 @@ def test_reduce_both_kinds(capsys):
 BAD_FILES = [
     ("{", "not valid JSON"),
     ('{"env": {"mu": [0.5, 0.4], "u": [[[0, 0]]], "w": [[0, 0]]}, "mechanism": {"m": [[1]]}}',
-     "env.mu: probabilities sum to 9/10, not 1"),
+     "env.mu: probabilities sum to 0.9, not 1"),
     ('{"env": {"mu": [1], "u": [[[0], [-1]]], "w": [[0], [1]]}, "mechanism": {"m": [[0, 1], [1, 0]]}}',
      "action 0 of agent 0 is not secure in state 0"),
     ('{"env": {"mu": [1], "u": [[[0], [1]]], "w": [[0], [1]]}, "mechanism": {"m": [[1, 0], ["1/2", "1/3"]]}}',
@@ -104,3 +104,14 @@ def test_bad_arguments_exit_3(capsys):
     assert code == 3 and "expected a positive integer" in err
     code, _, err = run(capsys, "reduce", "x.json", "--c-rule", "nope")
     assert code == 3 and "invalid choice" in err
+
+
+def test_information_sweep_needs_one_deciding_level(capsys):
+    # K = 1 leaves a loose tail bound (inconclusive); K = 60 decides: the sweep is confirmed
+    code, out, _ = run(capsys, "reduce", str(EXAMPLES / "binary_signals.json"), "--k", "1", "60", "--json")
+    data = json.loads(out)
+    statuses = [r["checks"]["Theorem 2"]["status"] for r in data["information"]]
+    assert statuses == ["inconclusive", "confirmed"]
+    assert code == 0 and data["status"] == "confirmed"
+    code, out, _ = run(capsys, "reduce", str(EXAMPLES / "binary_signals.json"), "--k", "1", "--json")
+    assert code == 2 and json.loads(out)["status"] == "inconclusive"

@@ -39,6 +39,18 @@ class InstanceError(InputError):
 
 
 def _fraction_text(value: Fraction) -> str:
+    """``0.9`` when the value has a short terminating decimal expansion, else ``7/3``."""
+    d = value.denominator
+    twos = fives = 0
+    while d % 2 == 0:
+        d, twos = d // 2, twos + 1
+    while d % 5 == 0:
+        d, fives = d // 5, fives + 1
+    digits = max(twos, fives)
+    if d == 1 and digits <= 12:
+        text = f"{value.numerator / value.denominator:.{digits}f}" if digits else str(value.numerator)
+        if Fraction(text) == value:
+            return text
     return str(value)
 
 
@@ -59,7 +71,7 @@ def _check_distribution(values: RationalArray, path: str, what: str = "probabili
     if len(negative):
         index = tuple(int(k) for k in negative[0])
         where = path + "".join(f"[{k}]" for k in index)
-        raise InstanceError(where, f"{what} must be >= 0, got {values.entry(index)}")
+        raise InstanceError(where, f"{what} must be >= 0, got {_fraction_text(values.entry(index))}")
     total = Fraction(int(values.numerators.sum()), values.denominator)
     if total != 1:
         raise InstanceError(path, f"{what} sum to {_fraction_text(total)}, not 1")
@@ -153,7 +165,8 @@ class FiniteMechanism:
                 profile = others[:i] + [0] + others[i:]
                 value = payoff.entry((i, *profile, state))
                 raise InstanceError("mechanism.m", f"action 0 of agent {i} is not secure in state {state}: "
-                                                   f"expected utility {value} at action profile {profile}")
+                                                   f"expected utility {_fraction_text(value)} at action profile "
+                                                   f"{profile}")
 
     @cached_property
     def _utility_cache(self) -> dict:
@@ -181,14 +194,14 @@ def _check_lotteries(m: RationalArray, path: str) -> None:
     if len(negative):
         index = tuple(int(k) for k in negative[0])
         raise InstanceError(path + "".join(f"[{k}]" for k in index[:-1]),
-                            f"probability of outcome {index[-1]} must be >= 0, got {m.entry(index)}")
+                            f"probability of outcome {index[-1]} must be >= 0, got {_fraction_text(m.entry(index))}")
     sums = m.numerators.sum(axis=-1)
     wrong = np.argwhere(sums != m.denominator)
     if len(wrong):
         index = tuple(int(k) for k in wrong[0])
         total = Fraction(int(sums[index]), m.denominator)
         raise InstanceError(path + "".join(f"[{k}]" for k in index),
-                            f"probabilities sum to {total}, not 1")
+                            f"probabilities sum to {_fraction_text(total)}, not 1")
 
 
 @dataclass(frozen=True, eq=False)
@@ -219,7 +232,8 @@ class FiniteInformation:
         for t in range(env.n_states):
             got = Fraction(int(marginal[t]), self.sigma.denominator)
             if got != env.mu.entry((t,)):
-                raise InstanceError("information.sigma", f"marginal of state {t} is {got}, but env.mu[{t}] is {env.mu.entry((t,))}")
+                raise InstanceError("information.sigma", f"marginal of state {t} is {_fraction_text(got)}, "
+                                                         f"but env.mu[{t}] is {_fraction_text(env.mu.entry((t,)))}")
         labels = self.signals or (None,) * self.n_agents
         if len(labels) != self.n_agents:
             raise InstanceError("information.signals", f"expected one list per agent ({self.n_agents}), got {len(labels)}")
