@@ -13,9 +13,27 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import dataclass
 
 from irmd.errors import ParameterError
 from irmd.status import EXIT_OK
+
+
+@dataclass(frozen=True)
+class BoundsReport:
+    """What ``irmd bounds --json`` prints: the result, where the analytic value came from, the run's cost."""
+
+    result: object  # BoundsResult or SweepResult
+    source: object  # builtins.Source
+    peak_mb: float
+    exit_code: int
+
+    def to_dict(self, dps: int = 10) -> dict:
+        out = self.result.to_dict(dps)
+        out["source"] = self.source.to_dict()
+        out["peak_mb"] = f"{self.peak_mb:.1f}"
+        out["exit_code"] = self.exit_code
+        return out
 
 
 def register(subparsers) -> None:
@@ -177,7 +195,7 @@ def run(args) -> int:
     programs = ("guarantee", "potential") if args.programs == "both" else (args.programs,)
     options = dict(t_max=t_max, solver=args.solver, programs=programs, use_symmetry=not args.no_symmetry,
                    tie_break=args.tie_break, analytic=source.analytic, transfer_scale=source.transfer_scale,
-                   shapes=source.shapes, time_limit=args.time_limit, name=source.name, params=params)
+                   shapes=source.shapes, time_limit=args.time_limit, name=source.name, params=source.params)
     if len(ks) == 1:
         result = compute_bounds(source.environment, ks[0], args.top, **options)
         results = [result]
@@ -186,11 +204,8 @@ def run(args) -> int:
 
             plot_heatmaps(result, args.plot, f"{source.name}, k = {ks[0]}")
         if args.json:
-            out = result.to_dict(args.dps)
-            out["source"] = source.to_dict()
-            out["peak_mb"] = f"{peak_memory_mb():.1f}"
-            out["exit_code"] = _exit_code(results)
-            print(json.dumps(out, indent=2))
+            print(json.dumps(BoundsReport(result, source, peak_memory_mb(), _exit_code(results)).to_dict(args.dps),
+                             indent=2))
         else:
             _print_single(result, source, t_text, args.dps)
     else:
@@ -201,11 +216,8 @@ def run(args) -> int:
 
             plot_sweep(sweep, args.plot, f"{source.name}: bounding programs against 1/k")
         if args.json:
-            out = sweep.to_dict(args.dps)
-            out["source"] = source.to_dict()
-            out["peak_mb"] = f"{peak_memory_mb():.1f}"
-            out["exit_code"] = _exit_code(results)
-            print(json.dumps(out, indent=2))
+            print(json.dumps(BoundsReport(sweep, source, peak_memory_mb(), _exit_code(results)).to_dict(args.dps),
+                             indent=2))
         else:
             _print_sweep(sweep, source, t_text, args.dps)
     if not args.json:
