@@ -20,17 +20,17 @@ is recommended, with multiplier alpha_i(a_i') (002, before Corollary 1).
 """
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from irmd.status import Status
 
-from .exact import MAX_EXACT_DIMENSION, ExactCertificate, certify
+from .chain import result_header, solve_chain
+from .exact import MAX_EXACT_DIMENSION, ExactCertificate
 from .lp import LPData, Reduction, RowAssembler
 from .model import FiniteEnvironment, FiniteMechanism
-from .output import DEFAULT_DPS, array_text, number_text
+from .output import DEFAULT_DPS, array_text
 from .solvers import HIGHS, LPSolution, LPStatus
 
 
@@ -185,19 +185,8 @@ class GuaranteeResult:
 
     def to_dict(self, dps: int = DEFAULT_DPS) -> dict:
         return {
-            "program": self.program,
-            "status": str(self.status),
-            "value": number_text(self.value, dps),
-            "value_decimal": number_text(None if self.value is None else float(self.value), dps),
-            "message": self.message,
-            "lp": {"status": str(self.solution.status), "solver": "highs", "native_status": self.solution.native_status,
-                   "message": self.solution.message, "iterations": self.solution.iterations,
-                   "build_seconds": number_text(self.build_seconds, 4),
-                   "solve_seconds": number_text(self.solution.solve_seconds, 4),
-                   "tolerance": number_text(self.solution.tolerance, 3),
-                   "residuals": {k: number_text(r, 3) for k, r in self.solution.residuals.items()},
-                   **{k: int(s) for k, s in self.sizes.items()}},
-            "exact": None if self.exact is None else self.exact.to_dict(),
+            **result_header(self.program, self.status, self.value, self.message, self.solution, self.build_seconds,
+                            self.sizes, self.exact, dps),
             "multipliers": {
                 "v": array_text(self.v, dps),
                 "alpha": None if self.alpha is None else [array_text(a, dps) for a in self.alpha],
@@ -213,36 +202,15 @@ def solve_guarantee(tables: PayoffTables, *, coarse: bool = False, exact_tables=
     ``exact_tables`` (a callable returning exact :class:`PayoffTables`, or the tables
     themselves) asks for an exact certificate from the optimal basis.
     """
-    solver = solver or HIGHS()
-    reduction = Guarantee2LP(coarse)
-    start = time.perf_counter()
-    lp, inverse = reduction.apply(tables)
-    build_seconds = time.perf_counter() - start
-    solution = solver.solve(lp)
+    out = solve_chain(Guarantee2LP(coarse), tables, exact_tables, solver, max_exact_dimension)
     program = "coarse_guarantee" if coarse else "guarantee"
-    sizes = {"variables": lp.n_cols, "constraints": lp.n_rows, "nonzeros": lp.nnz}
-    if not solution.has_solution:
-        return GuaranteeResult(program, Status.INCONCLUSIVE, None, None, None, None, None, solution, None,
-                               f"no solution: {solution.status} {solution.message}", build_seconds, sizes)
-    named = reduction.invert(solution.x, solution.y, inverse, lp)
-    lam = solution.reduced_costs.reshape(tables.W.shape) + named["v"]
-    status = Status.CONFIRMED if solution.status is LPStatus.OPTIMAL else Status.INCONCLUSIVE
-    message = (f"float optimum re-checked within tolerance {solution.tolerance:.1e}"
-               if status is Status.CONFIRMED else solution.message)
-    value, certificate = solution.objective, None
-    if exact_tables is not None:  # an exact proof does not need the float re-check to pass
-        exact_input = exact_tables() if callable(exact_tables) else exact_tables
-        exact_lp, _ = reduction.apply(exact_input, exact=True)
-        certificate = certify(exact_lp, solution.basis, max_exact_dimension)
-        if certificate.proved:
-            named = reduction.invert(certificate.x, certificate.y, inverse, exact_lp)
-            lam = strategic_lagrangian(exact_input.U, exact_input.W, named["alpha"], coarse)
-            value, status = certificate.value, Status.PROVED
-            message = "exact: " + certificate.message
-        else:
-            message = f"exact reconstruction failed ({certificate.message}); " + message
-    return GuaranteeResult(program, status, value, named["sigma"], named["v"], named["alpha"], lam, solution,
-                           certificate, message, build_seconds, sizes)
+    named, lam = out.named or {}, None
+    if out.exact_tables is not None:
+        lam = strategic_lagrangian(out.exact_tables.U, out.exact_tables.W, named["alpha"], coarse)
+    elif out.named is not None:
+        lam = out.solution.reduced_costs.reshape(tables.W.shape) + named["v"]
+    return GuaranteeResult(program, out.status, out.value, named.get("sigma"), named.get("v"), named.get("alpha"),
+                           lam, out.solution, out.certificate, out.message, out.build_seconds, out.sizes)
 
 
 def guarantee(env: FiniteEnvironment, mechanism: FiniteMechanism, *, coarse: bool = False, exact: bool = False,

@@ -23,8 +23,6 @@ from .rational import RationalArray
 
 _TOP_KEYS = {"env", "mechanism", "information", "name", "description"}
 _ENV_KEYS = {"mu", "u", "w", "agents", "states", "outcomes"}
-_MECHANISM_KEYS = {"m", "actions"}
-_INFORMATION_KEYS = {"sigma", "signals"}
 
 
 def _number(value, path: str) -> Fraction:
@@ -111,6 +109,20 @@ def _label_list(value, path: str, nested: bool = False) -> tuple:
     return tuple(value)
 
 
+def _nested_object(value, path: str, array_key: str, labels_key: str, agents: int, innermost: str):
+    """The ``{array_key: nested array, labels_key: [[...]]}`` object of a mechanism or information structure."""
+    if not isinstance(value, dict):
+        raise InstanceError(path, "expected an object")
+    _no_unknown_keys(value, {array_key, labels_key}, path)
+    nested = _require(value, array_key, path)
+    depth = _depth(nested)
+    if depth != agents + 1:
+        raise InstanceError(f"{path}.{array_key}", f"nested {depth} levels deep, expected {agents + 1} "
+                                                   f"(one per agent of env.u, {innermost})")
+    array = _rational_array(nested, f"{path}.{array_key}", depth)
+    return array, _label_list(value.get(labels_key), f"{path}.{labels_key}", nested=True)
+
+
 def instance_from_dict(data) -> FiniteInstance:
     """Validate a parsed JSON document and return a :class:`FiniteInstance`."""
     if not isinstance(data, dict):
@@ -128,29 +140,13 @@ def instance_from_dict(data) -> FiniteInstance:
                             _label_list(env_data.get("outcomes"), "env.outcomes"))
     mechanism = information = None
     if "mechanism" in data:
-        mdata = data["mechanism"]
-        if not isinstance(mdata, dict):
-            raise InstanceError("mechanism", "expected an object")
-        _no_unknown_keys(mdata, _MECHANISM_KEYS, "mechanism")
-        m_value = _require(mdata, "m", "mechanism")
-        depth = _depth(m_value)
-        if depth != env.n_agents + 1:
-            raise InstanceError("mechanism.m", f"nested {depth} levels deep, expected {env.n_agents + 1} "
-                                               f"(one per agent of env.u, then the outcome lottery)")
-        mechanism = FiniteMechanism(_rational_array(m_value, "mechanism.m", depth),
-                                    _label_list(mdata.get("actions"), "mechanism.actions", nested=True))
+        array, labels = _nested_object(data["mechanism"], "mechanism", "m", "actions", env.n_agents,
+                                       "then the outcome lottery")
+        mechanism = FiniteMechanism(array, labels)
     if "information" in data:
-        idata = data["information"]
-        if not isinstance(idata, dict):
-            raise InstanceError("information", "expected an object")
-        _no_unknown_keys(idata, _INFORMATION_KEYS, "information")
-        s_value = _require(idata, "sigma", "information")
-        depth = _depth(s_value)
-        if depth != env.n_agents + 1:
-            raise InstanceError("information.sigma", f"nested {depth} levels deep, expected {env.n_agents + 1} "
-                                                     f"(one per agent of env.u, then the states)")
-        information = FiniteInformation(_rational_array(s_value, "information.sigma", depth),
-                                        _label_list(idata.get("signals"), "information.signals", nested=True))
+        array, labels = _nested_object(data["information"], "information", "sigma", "signals", env.n_agents,
+                                       "then the states")
+        information = FiniteInformation(array, labels)
     if mechanism is None and information is None:
         raise InstanceError("", "the document needs a 'mechanism' or an 'information' object (or both)")
     return FiniteInstance(env, mechanism, information, str(data.get("name", "")))

@@ -16,17 +16,17 @@ informational Lagrangian coefficient is::
 """
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from irmd.status import Status
 
-from .exact import MAX_EXACT_DIMENSION, ExactCertificate, certify
+from .chain import result_header, solve_chain
+from .exact import MAX_EXACT_DIMENSION, ExactCertificate
 from .lp import LPData, Reduction, RowAssembler
 from .model import FiniteEnvironment, FiniteInformation
-from .output import DEFAULT_DPS, array_text, number_text
+from .output import DEFAULT_DPS, array_text
 from .solvers import HIGHS, LPSolution, LPStatus
 
 
@@ -139,19 +139,8 @@ class PotentialResult:
 
     def to_dict(self, dps: int = DEFAULT_DPS) -> dict:
         return {
-            "program": self.program,
-            "status": str(self.status),
-            "value": number_text(self.value, dps),
-            "value_decimal": number_text(None if self.value is None else float(self.value), dps),
-            "message": self.message,
-            "lp": {"status": str(self.solution.status), "solver": "highs", "native_status": self.solution.native_status,
-                   "message": self.solution.message, "iterations": self.solution.iterations,
-                   "build_seconds": number_text(self.build_seconds, 4),
-                   "solve_seconds": number_text(self.solution.solve_seconds, 4),
-                   "tolerance": number_text(self.solution.tolerance, 3),
-                   "residuals": {k: number_text(r, 3) for k, r in self.solution.residuals.items()},
-                   **{k: int(s) for k, s in self.sizes.items()}},
-            "exact": None if self.exact is None else self.exact.to_dict(),
+            **result_header(self.program, self.status, self.value, self.message, self.solution, self.build_seconds,
+                            self.sizes, self.exact, dps),
             "multipliers": {
                 "q": array_text(self.q, dps),
                 "alpha": None if self.alpha is None else [array_text(a, dps) for a in self.alpha],
@@ -165,34 +154,14 @@ class PotentialResult:
 def solve_potential(tables: InformationTables, *, exact_tables=None, solver: HIGHS | None = None,
                     max_exact_dimension: int = MAX_EXACT_DIMENSION) -> PotentialResult:
     """Solve the potential LP of float ``tables`` (optionally certify it exactly)."""
-    solver = solver or HIGHS()
-    reduction = Potential2LP()
-    start = time.perf_counter()
-    lp, inverse = reduction.apply(tables)
-    build_seconds = time.perf_counter() - start
-    solution = solver.solve(lp)
-    sizes = {"variables": lp.n_cols, "constraints": lp.n_rows, "nonzeros": lp.nnz}
-    if not solution.has_solution:
-        return PotentialResult(Status.INCONCLUSIVE, None, None, None, None, None, None, solution, None,
-                               f"no solution: {solution.status} {solution.message}", build_seconds, sizes)
-    named = reduction.invert(solution.x, solution.y, inverse, lp)
-    status = Status.CONFIRMED if solution.status is LPStatus.OPTIMAL else Status.INCONCLUSIVE
-    message = (f"float optimum re-checked within tolerance {solution.tolerance:.1e}"
-               if status is Status.CONFIRMED else solution.message)
-    value, certificate, source = solution.objective, None, tables
-    if exact_tables is not None:  # an exact proof does not need the float re-check to pass
-        exact_input = exact_tables() if callable(exact_tables) else exact_tables
-        exact_lp, _ = reduction.apply(exact_input, exact=True)
-        certificate = certify(exact_lp, solution.basis, max_exact_dimension)
-        if certificate.proved:
-            named = reduction.invert(certificate.x, certificate.y, inverse, exact_lp)
-            value, status, source = certificate.value, Status.PROVED, exact_input
-            message = "exact: " + certificate.message
-        else:
-            message = f"exact reconstruction failed ({certificate.message}); " + message
+    out = solve_chain(Potential2LP(), tables, exact_tables, solver, max_exact_dimension)
+    if out.named is None:
+        return PotentialResult(out.status, None, None, None, None, None, None, out.solution, out.certificate,
+                               out.message, out.build_seconds, out.sizes)
+    named, source = out.named, out.exact_tables or tables
     gamma = informational_lagrangian(source.sigma, source.u, source.w, named["alpha"], named["beta"])
-    return PotentialResult(status, value, named["m"], named["q"], named["alpha"], named["beta"], gamma, solution,
-                           certificate, message, build_seconds, sizes)
+    return PotentialResult(out.status, out.value, named["m"], named["q"], named["alpha"], named["beta"], gamma,
+                           out.solution, out.certificate, out.message, out.build_seconds, out.sizes)
 
 
 def potential(env: FiniteEnvironment, information: FiniteInformation, *, exact: bool = False,

@@ -1,0 +1,82 @@
+"""The chain shared by every finite program: reduction -> HiGHS -> re-check -> (exact certificate).
+
+:func:`solve_chain` applies a reduction to float tables, solves, inverts the solution
+into named quantities and, when exact tables are given, rebuilds the same program in
+rationals and certifies the basis.  The result's status follows one rule:
+PROVED (exact certificate), CONFIRMED (float optimum re-checked), INCONCLUSIVE (anything else).
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from irmd.status import Status
+
+from .exact import ExactCertificate, certify
+from .output import number_text
+from .solvers import HIGHS, LPSolution, LPStatus
+
+
+@dataclass(frozen=True, eq=False)
+class ChainOutcome:
+    """Everything a program's result needs; ``named`` is None when there is no solution."""
+
+    status: Status
+    value: object
+    named: dict | None
+    solution: LPSolution
+    certificate: ExactCertificate | None
+    exact_tables: object
+    message: str
+    build_seconds: float
+    sizes: dict
+
+
+def solve_chain(reduction, tables, exact_tables, solver: HIGHS | None, max_exact_dimension: int) -> ChainOutcome:
+    """Build, solve, re-check, invert and optionally certify (``exact_tables``: tables or a callable)."""
+    solver = solver or HIGHS()
+    start = time.perf_counter()
+    lp, inverse = reduction.apply(tables)
+    build_seconds = time.perf_counter() - start
+    solution = solver.solve(lp)
+    sizes = {"variables": lp.n_cols, "constraints": lp.n_rows, "nonzeros": lp.nnz}
+    if not solution.has_solution:
+        return ChainOutcome(Status.INCONCLUSIVE, None, None, solution, None, None,
+                            f"no solution: {solution.status} {solution.message}", build_seconds, sizes)
+    named = reduction.invert(solution.x, solution.y, inverse, lp)
+    status = Status.CONFIRMED if solution.status is LPStatus.OPTIMAL else Status.INCONCLUSIVE
+    message = (f"float optimum re-checked within tolerance {solution.tolerance:.1e}"
+               if status is Status.CONFIRMED else solution.message)
+    value, certificate, exact_input = solution.objective, None, None
+    if exact_tables is not None:  # an exact proof does not need the float re-check to pass
+        exact_input = exact_tables() if callable(exact_tables) else exact_tables
+        exact_lp, _ = reduction.apply(exact_input, exact=True)
+        certificate = certify(exact_lp, solution.basis, max_exact_dimension)
+        if certificate.proved:
+            named = reduction.invert(certificate.x, certificate.y, inverse, exact_lp)
+            value, status = certificate.value, Status.PROVED
+            message = "exact: " + certificate.message
+        else:
+            message = f"exact reconstruction failed ({certificate.message}); " + message
+            exact_input = None
+    return ChainOutcome(status, value, named, solution, certificate, exact_input, message, build_seconds, sizes)
+
+
+def result_header(program: str, status: Status, value, message: str, solution: LPSolution, build_seconds: float,
+                  sizes: dict, certificate: ExactCertificate | None, dps: int) -> dict:
+    """The keys every program's ``to_dict`` starts with (value, statuses, LP report, exact report)."""
+    return {
+        "program": program,
+        "status": str(status),
+        "value": number_text(value, dps),
+        "value_decimal": number_text(None if value is None else float(value), dps),
+        "message": message,
+        "lp": {"status": str(solution.status), "solver": "highs", "native_status": solution.native_status,
+               "message": solution.message, "iterations": solution.iterations,
+               "build_seconds": number_text(build_seconds, 4),
+               "solve_seconds": number_text(solution.solve_seconds, 4),
+               "tolerance": number_text(solution.tolerance, 3),
+               "residuals": {k: number_text(r, 3) for k, r in solution.residuals.items()},
+               **{k: int(s) for k, s in sizes.items()}},
+        "exact": None if certificate is None else certificate.to_dict(),
+    }
