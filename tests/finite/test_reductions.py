@@ -232,3 +232,30 @@ def test_reduction_to_dict_is_json_ready():
     m = reduce_mechanism(*fpa(5)[:2], 3).to_dict()
     json.dumps(m)
     assert m["checks"]["Theorem 1"]["status"] == "confirmed"
+
+
+# -- random shapes (hypothesis) ------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000), actions=st.sampled_from([(2, 2), (3, 2), (2, 3, 2), (4,)]))
+def test_hypothesis_theorem1(seed, actions):
+    env = random_environment(seed, agents=len(actions), outcomes=4, states=2)
+    mechanism = random_mechanism(seed, env, actions=actions)
+    r = reduce_mechanism(env, mechanism, 6)
+    assert r.theorem is Status.CONFIRMED, r.message
+    assert r.weak_duality is Status.CONFIRMED
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000), signals=st.sampled_from([(2, 2), (3, 2), (2, 2, 2), (3,)]))
+def test_hypothesis_theorem2(seed, signals):
+    env = random_environment(seed, agents=len(signals), outcomes=4, states=2)
+    information = random_information(seed, env, signals=signals)
+    r = reduce_information(env, information, 8)
+    assert r.theorem is not Status.REFUTED, r.message
+    assert r.pooled_value <= float(r.reference.value) + 1e-7
+    assert r.pointwise_violation <= 1e-7
