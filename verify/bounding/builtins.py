@@ -88,7 +88,11 @@ def resolve(name: str, params: Mapping[str, str] | None = None, dps: int = 20) -
         notes.append(f"verifier failed ({error}); using the closed form")
     if closed is not None and analytic is not None and abs(closed - analytic) > 1e-9 * (1 + abs(closed)):
         notes.append(f"verified value {analytic:.12g} differs from the closed form {closed:.12g}")
-    effective = {k: str(v) for k, v in example.params.items()} if example is not None else params
+    try:  # the library's own defaults, so that the header shows what was actually built
+        effective = {p.name: str(params.get(p.name, "auto" if p.default is None else p.default))
+                     for p in library.get(name).parameters}
+    except AttributeError:
+        effective = params
     return Source(name, effective, environment, analytic, origin,
                   example.transfer_scale if example else None,
                   builtin_shapes(example) if example else None, tuple(notes))

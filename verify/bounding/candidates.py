@@ -39,6 +39,7 @@ class ShapeModel:
     density: Callable[[np.ndarray], np.ndarray]
     posterior: Callable[[np.ndarray], np.ndarray]
     ybar: float | None = None
+    labels: tuple[str, ...] = ()  # state labels of the rows of posterior(X)
 
 
 def _safe_ratio(num, den):
@@ -72,7 +73,8 @@ def auction_shapes(agents: int, ybar: float) -> ShapeModel:
         v = np.minimum(np.exp(X.sum(axis=1) - ybar), 1.0)
         return np.stack([1 - v, v])
 
-    return ShapeModel(f"common-value auction N={n}", outcome, lambda X: np.exp(-X.sum(axis=1)), posterior, ybar)
+    return ShapeModel(f"common-value auction N={n}", outcome, lambda X: np.exp(-X.sum(axis=1)), posterior, ybar,
+                      ("0", "1"))
 
 
 def bilateral_shapes(h: float, g: float, ybar: float, value: float) -> ShapeModel:
@@ -109,7 +111,7 @@ def bilateral_shapes(h: float, g: float, ybar: float, value: float) -> ShapeMode
         high = np.where(y > 0, _safe_ratio(X[:, 1], y), np.nan)
         return np.stack([1 - high, high])
 
-    return ShapeModel(f"bilateral trade h={h:g} g={g:g}", outcome, density, posterior, ybar)
+    return ShapeModel(f"bilateral trade h={h:g} g={g:g}", outcome, density, posterior, ybar, ("low", "high"))
 
 
 def builtin_shapes(example) -> ShapeModel | None:

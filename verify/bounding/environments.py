@@ -147,6 +147,9 @@ def _auction(params: Mapping[str, str]) -> Example:
 
 
 def _bilateral(params: Mapping[str, str]) -> Example:
+    params = dict(params)
+    if str(params.get("eps", "")).strip() == "auto":  # the library's default; eps does not enter the grid programs
+        params.pop("eps")
     p = _params(params, {"h": "3/2", "g": "1", "mu": "1/2", "eps": "0"}, "bilateral-trade")
     if p["g"] <= 0 or p["h"] <= 0:
         raise ParameterError(f"bilateral-trade parameters h and g must be positive, got h={p['h']}, g={p['g']}")

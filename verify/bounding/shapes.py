@@ -87,7 +87,9 @@ def compare(grid: Grid, model: ShapeModel, state_labels, guarantee=None, potenti
         with np.errstate(invalid="ignore", divide="ignore"):
             lp_post = sigma / (rho * cell)
         for s, label in enumerate(state_labels):
-            out.append(_distance(f"posterior[{label}]", lp_post[s], post[s], region & (rho > floor), X, cell))
+            if label in model.labels:  # states are matched by label, never by position
+                row = post[model.labels.index(label)]
+                out.append(_distance(f"posterior[{label}]", lp_post[s], row, region & (rho > floor), X, cell))
     if guarantee is not None and guarantee.ok:
         model_outcome = model.outcome(X)
         for name, values in guarantee.outcome.items():
