@@ -138,3 +138,26 @@ def test_auction_bounds_at_moderate_k():
     result = compute_bounds(auction(2), 8, t_max=2.5, analytic=value)
     assert result.order.order is Order.HOLDS
     assert value - result.lower < 0.012 and result.upper - value < 0.015
+
+
+def test_variant_grid_with_a_chosen_top():
+    value = auction_value(2, 0.5)
+    result = compute_bounds(auction(2), 4, top=3, t_max=3.0, analytic=value)
+    assert result.grid.size == 13 and result.grid.axis()[-1] == 3
+    assert result.order.order is Order.HOLDS
+
+
+def test_asymmetric_agents_are_not_symmetrized():
+    import sympy as sp
+    from irmd.analytic.environment import Environment
+    from irmd.verify.bounding.symmetry import agent_permutation_invariant
+
+    env = auction(2).expand()
+    q1, t1 = sp.Symbol("q_1", real=True), sp.Symbol("t_1", real=True)
+    theta = env.state_variables[0]
+    doubled = Environment(2, env.states, env.prior, env.factors,
+                          (2 * theta * q1 - t1, env.utilities[1]), env.objective, env.families)
+    assert agent_permutation_invariant(reduce_environment(env, 3.0))
+    assert not agent_permutation_invariant(reduce_environment(doubled, 3.0))
+    result = solve_guarantee(reduce_environment(doubled, 3.0), Grid.survey(2, 2))
+    assert result.ok and not result.symmetric

@@ -23,6 +23,8 @@ tie-break in value is visible.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import scipy.sparse as sps
 
@@ -30,7 +32,7 @@ from irmd.errors import ParameterError
 
 from .guarantee_lp import GuaranteeProgram, GuaranteeResult, read_solution
 from .operators import gradient
-from .solvers import LPData, LPStatus, SOLUTION_PRESENT, solve, solve_clarabel
+from .solvers import SOLUTION_PRESENT, LPData, LPStatus, solve, solve_clarabel
 
 TIE_BREAKS = ("none", "proportional", "smooth")
 
@@ -98,7 +100,8 @@ def tie_break(program: GuaranteeProgram, first: GuaranteeResult, rule: str, solv
                         np.concatenate([lp.col_lower, np.zeros(m)]),
                         np.concatenate([lp.col_upper, np.full(m, np.inf)]))
         solution = solve(second, solver, time_limit, tolerance)
-        solution = _truncate(solution, n)
+        if solution.x is not None:
+            solution = replace(solution, x=solution.x[:n])
     else:
         env, grid, red = program.env, program.grid, program.reduction
         P, d = grid.points, env.dimension
@@ -113,15 +116,12 @@ def tie_break(program: GuaranteeProgram, first: GuaranteeResult, rule: str, solv
                         lp.col_lower, lp.col_upper)
         solution = solve_clarabel(second, time_limit, tolerance, P=Q)
     if solution.status not in SOLUTION_PRESENT:
-        return first
-    pinned = GuaranteeProgram(program.lp, program.env, program.grid, program.reduction, program.svo_rows,
-                              program.build_seconds)
+        return replace(first, warnings=first.warnings + (
+            f"tie-break {rule} not applied: the second stage ended {solution.status} ({solution.message})",))
     # Report the first stage's objective as the solver value: the pinned row, not the secondary
     # objective, is what the second stage guarantees.
-    from dataclasses import replace
-
     solution = replace(solution, objective=float(lp.c @ solution.x[:n] + lp.offset), row_dual=None, col_dual=None)
-    result = read_solution(pinned, solution, tolerance)
+    result = read_solution(program, solution, tolerance)
     message = f"{result.message}; tie-break {rule} with the value pinned within {delta:.1e}"
     status = result.status
     if status is LPStatus.OPTIMAL and result.value < first.value - 2 * delta:
@@ -129,11 +129,3 @@ def tie_break(program: GuaranteeProgram, first: GuaranteeResult, rule: str, solv
     return replace(result, status=status, message=message, sigma=first.sigma,
                    transfer_shadow_price=first.transfer_shadow_price,
                    warnings=first.warnings + result.warnings)
-
-
-def _truncate(solution, n):
-    from dataclasses import replace
-
-    if solution.x is None:
-        return solution
-    return replace(solution, x=solution.x[:n])
