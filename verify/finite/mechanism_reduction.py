@@ -250,6 +250,10 @@ def reduce_mechanism(env: FiniteEnvironment, mechanism: FiniteMechanism, k: int 
     solver = solver or HIGHS()
     if reference is None:
         reference = guarantee(env, mechanism, coarse=coarse, solver=solver)
+    elif reference.coarse != coarse:
+        from irmd.errors import ParameterError
+
+        raise ParameterError(f"reference is a {reference.program} result, but coarse={coarse} was asked for")
     tables = PayoffTables.of(env, mechanism)
     if reference.alpha is None:
         return _failed(coarse, k, reference, tolerance)
