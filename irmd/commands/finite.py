@@ -92,8 +92,8 @@ def register(subparsers) -> None:
 
 @contextlib.contextmanager
 def _progress(args, label: str):
-    """A rich progress bar on stderr; a no-op callback under --json."""
-    if args.json:
+    """A rich progress bar on stderr when it is a terminal; a no-op callback under --json."""
+    if args.json or not sys.stderr.isatty():
         yield lambda done, total, text: None
         return
     from rich.console import Console
