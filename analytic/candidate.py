@@ -15,7 +15,7 @@ raises :class:`~irmd.errors.CandidateError` with one line naming it).  It pairs
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Mapping, Sequence
 
 import sympy as sp
@@ -43,6 +43,23 @@ class Candidate:
     parameters: tuple = ()
     description: str = ""
     headline: tuple[str, ...] = ()
+    family: object = field(default=None, compare=False)
+    family_parameter: str = ""
+    limit_value: object = None
+    regime: str = ""
+    excluded_checks: tuple = ()
+
+    def with_family(self, family, parameter: str, limit_value, regime: str = "",
+                    excluded_checks: tuple = ()) -> "Candidate":
+        """This candidate as a member of a family ``family(value) -> Candidate`` whose
+        saddle-point claim holds in the limit ``parameter -> limit_value`` (e.g. the
+        bilateral-trade information structures as eps -> 0).
+
+        ``excluded_checks`` are ``(check name, reason)`` pairs that are not part of
+        the certificate (they hold only in the limit); the certificate lists them.
+        """
+        return replace(self, family=family, family_parameter=parameter, limit_value=limit_value, regime=regime,
+                       excluded_checks=tuple(excluded_checks))
 
     def __post_init__(self):
         object.__setattr__(self, "constants", tuple(self.constants))

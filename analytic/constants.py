@@ -102,10 +102,14 @@ def order_constants(constants: Sequence[Constant]) -> list[Constant]:
 
 
 def symbolic_substitution(constants: Sequence[Constant]) -> dict:
-    """Expression-defined constants in terms of the remaining (root/number) symbols."""
+    """Expression-defined constants in terms of the remaining (root/number) symbols.
+
+    A constant defined by an integral stays a symbol: substituting it would make
+    every numeric evaluation redo the quadrature, and no symbolic step can use it.
+    """
     out: dict = {}
     for c in order_constants(constants):
-        if c.kind == "expression":
+        if c.kind == "expression" and not c.value.has(sp.Integral):
             out[c.symbol] = c.value.xreplace(out)
     return out
 

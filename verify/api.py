@@ -16,6 +16,8 @@ from .checks import ordered_checks
 from .checks.base import Run
 from .claims import DecisionContext
 from .model import build_model
+from .checks.bounds import potential_upper
+from .limits import potential_limit
 from .resolve import resolve
 
 DPS_MIN, DPS_MAX = 5, 2000
@@ -67,19 +69,18 @@ def verify(
     if not isinstance(candidate, Candidate):
         raise InputError(f"verify() needs a Candidate, got {type(candidate).__name__}")
     started = time.monotonic()
-    budget = Budget(budget_seconds, step_seconds)
-    guard = 20
-    values = solve_constants(candidate.constants, dps + guard)
-    resolution = resolve(candidate, budget)
-    model = build_model(resolution, budget)
-    ctx = DecisionContext(dps=dps, values=values, budget=budget, symbolic=symbolic, guard=guard,
-                          escalate=lambda d: solve_constants(candidate.constants, d))
-    run = Run(candidate, resolution, model, ctx, {"include_jump_terms": include_jump_terms})
+    run = _prepare(candidate, dps, symbolic, budget_seconds, step_seconds, include_jump_terms)
+    options = dict(symbolic=symbolic, budget_seconds=budget_seconds, step_seconds=step_seconds,
+                   include_jump_terms=include_jump_terms)
+    if candidate.family is not None and only is None:
+        run.facts["potential_limit"] = potential_limit(
+            candidate, dps, lambda member: potential_bound(member, dps, **options))
+    excluded = dict(candidate.excluded_checks)
     results = []
     for check in ordered_checks():
         if only is not None and check.name not in only:
             continue
-        if not check.applies(run):
+        if check.name in excluded or not check.applies(run):
             continue
         try:
             result = check.run(run)
@@ -95,8 +96,8 @@ def verify(
             _reject_negative_density(result)
     complete = only is None
     status = verdict(results, complete and run.facts.get("bounds_equal", False))
-    with mpmath.workdps(dps + guard):
-        constants = {c.symbol.name: values[c.symbol] for c in candidate.constants}
+    values = run.ctx.values
+    constants = {c.symbol.name: values[c.symbol] for c in candidate.constants}
     headline = {name: constants[name] for name in getattr(candidate, "headline", ()) if name in constants}
     return Certificate(
         candidate=candidate.name,
@@ -109,9 +110,45 @@ def verify(
         tolerance=mpmath.mpf(10) ** (-dps),
         constants=constants,
         headline=headline,
-        model=model.kind,
+        model=run.model.kind,
         elapsed=time.monotonic() - started,
+        regime=candidate.regime,
+        skipped=tuple(excluded.items()),
+        potential_limit=run.facts.get("potential_limit").value if "potential_limit" in run.facts else None,
     )
+
+
+GUARD_DIGITS = 20
+
+
+def _prepare(candidate, dps, symbolic, budget_seconds, step_seconds, include_jump_terms) -> Run:
+    """Resolve, model and set up the numeric context of one candidate."""
+    budget = Budget(budget_seconds, step_seconds)
+    values = solve_constants(candidate.constants, dps + GUARD_DIGITS)
+    resolution = resolve(candidate, budget)
+    model = build_model(resolution, budget)
+    exact = {c.symbol: c.value for c in candidate.constants if c.kind == "number" and c.value.is_Rational}
+    ctx = DecisionContext(dps=dps, values=values, budget=budget, symbolic=symbolic, guard=GUARD_DIGITS,
+                          escalate=lambda d: solve_constants(candidate.constants, d), exact=exact)
+    return Run(candidate, resolution, model, ctx, {"include_jump_terms": include_jump_terms})
+
+
+def potential_bound(candidate: Candidate, dps: int = 30, **options):
+    """(value, status, detail): the potential upper bound of the candidate's information structure.
+
+    Runs the checks the bound relies on (distribution, transfer PDE) and the
+    integral of the maximised IVO with its surface terms; the mechanism plays no
+    role.  ``status`` is CONFIRMED when the value is established.
+    """
+    run = _prepare(candidate, dps, options.get("symbolic", True), options.get("budget_seconds", 120.0),
+                   options.get("step_seconds", 20.0), options.get("include_jump_terms", True))
+    for check in ordered_checks():
+        if check.name in ("information.distribution", "ivo.transfer_pde") and check.applies(run):
+            run.results[check.name] = result = check.run(run)
+            if result.status is Status.REFUTED:
+                return None, Status.REFUTED, f"{check.name} refuted: {result.detail}"
+    value, error, note, status = potential_upper(run)
+    return value, status, note
 
 
 def _reject_negative_density(result: CheckResult):

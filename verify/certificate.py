@@ -79,6 +79,9 @@ class Certificate:
     headline: dict = field(default_factory=dict)
     model: str = ""
     elapsed: float = 0.0
+    regime: str = ""
+    skipped: tuple = ()
+    potential_limit: object = None
 
     @property
     def verified(self) -> bool:
@@ -103,11 +106,17 @@ class Certificate:
             "potential_upper": _number(self.potential_upper, self.dps),
             "dps": self.dps,
         }
+        if self.potential_limit is not None:
+            out["potential_upper_limit"] = _number(self.potential_limit, self.dps)
+        if self.regime:
+            out["regime"] = self.regime
         out.update({k: _number(v, self.dps) for k, v in self.headline.items()})
         out["tolerance"] = _number(self.tolerance, 3)
         out["constants"] = {k: _number(v, self.dps) for k, v in self.constants.items()}
         out["model"] = self.model
         out["checks"] = [c.to_dict() for c in self.checks]
+        if self.skipped:
+            out["skipped"] = [{"name": name, "reason": reason} for name, reason in self.skipped]
         return out
 
     def summary(self) -> str:
@@ -120,6 +129,12 @@ class Certificate:
             lines.append(f"  guarantee lower bound  {decimal_string(self.guarantee_lower, self.dps)}")
         if self.potential_upper is not None:
             lines.append(f"  potential upper bound  {decimal_string(self.potential_upper, self.dps)}")
+        if self.potential_limit is not None:
+            lines.append(f"  potential upper bound, limit  {decimal_string(self.potential_limit, self.dps)}")
+        for name, reason in self.skipped:
+            lines.append(f"  {name}: not part of this certificate ({reason})")
+        if self.regime:
+            lines.append(f"  regime: {self.regime}")
         return "\n".join(lines)
 
     def _params_text(self) -> str:

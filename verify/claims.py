@@ -23,7 +23,7 @@ point (``scale``), so an identity among large terms is not refuted by rounding.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Callable, Sequence
 
@@ -106,6 +106,7 @@ class DecisionContext:
     symbolic: bool = True
     guard: int = 20
     escalate: Callable[[int], dict] | None = None  # dps -> constant values at that precision
+    exact: dict = field(default_factory=dict)      # constants with exact rational values
     _points: dict = field(default_factory=dict)
 
     @property
@@ -158,6 +159,28 @@ def simplify_steps(expr: sp.Expr, budget: Budget) -> tuple[sp.Expr, list[Step]]:
     return current, steps
 
 
+def _with_exact_values(prover):
+    """Retry a failed proof with the constants that have exact values substituted.
+
+    A proof with constants as free symbols holds for every value; when it fails,
+    the exact values (rational numbers the user gave) still give a proof.
+    """
+    def attempt(claim: Claim, ctx: DecisionContext):
+        proved, steps, note = prover(claim, ctx)
+        exact = {c: v for c, v in ctx.exact.items() if claim.expr.has(c)}
+        if proved or not exact:
+            return proved, steps, note
+        substituted = replace(claim, expr=claim.expr.xreplace(exact))
+        proved2, steps2, note2 = prover(substituted, ctx)
+        if proved2:
+            first = Step("substitute the exact values " + ", ".join(f"{k} = {v}" for k, v in exact.items()),
+                         substituted.expr)
+            return proved2, [first] + steps2, note2
+        return proved, steps, note
+    return attempt
+
+
+@_with_exact_values
 def _prove_zero(claim: Claim, ctx: DecisionContext):
     if not _expandable(claim.expr):
         return None, [], "Erlang functions of large order are not expanded symbolically"
@@ -184,6 +207,7 @@ def _sign_substitutions(claim: Claim):
     return subs
 
 
+@_with_exact_values
 def _prove_nonneg(claim: Claim, ctx: DecisionContext):
     if not _expandable(claim.expr):
         return None, [], "Erlang functions of large order are not expanded symbolically"

@@ -126,13 +126,51 @@ def quad_1d(F: sp.Expr, lower, upper, values: dict, dps: int, splits=(), singula
         if upper != mpmath.inf and upper <= lower:
             return Integral(mpmath.mpf(0), mpmath.mpf(0), "empty interval")
         points = [lower] + [p for p in splits if lower < p < upper] + [upper]
+        power = endpoint_power(f, lower, points[1])
+        note = ""
         try:
-            value, error = mpmath.quad(f, points, error=True, maxdegree=10)
+            if power is not None and power <= -1:
+                return Integral(None, None, "tanh-sinh quadrature",
+                                f"the integral diverges at {mpmath.nstr(lower, 8)} (integrand ~ (y - l)^"
+                                f"{mpmath.nstr(power, 4)})")
+            if power is not None and power < -mpmath.mpf(1) / 4:
+                # Strong endpoint singularity (y - l)^p: substitute y = l + u^m with
+                # m = 1/(1 + p), which makes the integrand bounded near u = 0.
+                m = 1 / (1 + power)
+                head_end = points[1]
+                span = (head_end - lower) ** (1 / m)
+                head, head_error = mpmath.quad(
+                    lambda u: m * u ** (m - 1) * f(lower + u**m), [0, span], error=True, maxdegree=10)
+                tail, tail_error = (mpmath.quad(f, points[1:], error=True, maxdegree=10)
+                                    if len(points) > 2 else (mpmath.mpf(0), mpmath.mpf(0)))
+                value, error = head + tail, head_error + tail_error
+                note = f"; endpoint singularity ~ (y - l)^{mpmath.nstr(power, 4)} removed by substitution"
+            else:
+                value, error = mpmath.quad(f, points, error=True, maxdegree=10)
         except (ZeroDivisionError, ValueError) as failure:
             return Integral(None, None, "tanh-sinh quadrature", f"quadrature failed: {failure}")
         if mpmath.isnan(value) or mpmath.isinf(value):
             return Integral(None, None, "tanh-sinh quadrature", "the integral diverges or the integrand is undefined")
-        return Integral(value, error, f"tanh-sinh quadrature at {dps} digits on {len(points) - 1} intervals")
+        return Integral(value, error, f"tanh-sinh quadrature at {dps} digits on {len(points) - 1} intervals{note}")
+
+
+def endpoint_power(f, lower, next_point):
+    """Exponent p of f(y) ~ c (y - lower)^p at the lower endpoint, or None if f is regular there.
+
+    Read off from two points very close to the endpoint (log-log slope); used to
+    remove integrable singularities such as y^{-h/g + 1} in bilateral trade.
+    """
+    width = (next_point - lower) if next_point != mpmath.inf else mpmath.mpf(1)
+    d1 = width * mpmath.mpf(10) ** (-(mpmath.mp.dps // 4))
+    d2 = d1 * mpmath.mpf(10) ** (-(mpmath.mp.dps // 4))
+    try:
+        f1, f2 = abs(f(lower + d1)), abs(f(lower + d2))
+    except (ZeroDivisionError, ValueError, OverflowError):
+        return None
+    if not (mpmath.isfinite(f1) and mpmath.isfinite(f2)) or f1 == 0 or f2 == 0:
+        return None
+    p = mpmath.log(f1 / f2) / mpmath.log(d1 / d2)
+    return p if p < 0 else None
 
 
 def bulk_splits(agents: int, lower) -> list:

@@ -15,7 +15,7 @@ import sympy as sp
 from irmd.analytic.constants import mpmath_function
 
 from .regions import Surface, restrict, surfaces_of
-from .sampling import Box, in_interior
+from .sampling import Box, in_closure, in_interior
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,12 @@ class Region:
 
     def restrict(self, expr: sp.Expr) -> sp.Expr:
         return restrict(expr, self.side_map)
+
+    @property
+    def condition(self):
+        """The region as a sympy condition (its variable surfaces' strict sides)."""
+        parts = [(s.phi < 0) if side < 0 else (s.phi > 0) for s, side in self.sides if s in self.surfaces]
+        return sp.And(*parts) if parts else sp.true
 
     @property
     def text(self) -> str:
@@ -61,6 +67,17 @@ def partition(exprs, box: Box, ctx, scales=()) -> list[Region]:
         sides = dict(zip(surfaces, pattern))
         if any(in_interior(p, sides, surfaces) for p in points):
             regions.append(Region(tuple(sides.items()) + tuple(fixed.items()), surfaces))
+    # A surface can be degenerate: phi vanishes on a whole open set (a coefficient
+    # that is identically zero there).  Points on it lie in no region's interior;
+    # they get a region of their own with that condition left undecided, so no
+    # part of the box is ever silently skipped.
+    for p in points:
+        if any(in_closure(p, r.side_map, surfaces) for r in regions):
+            continue
+        sides = {s: side for s, side in zip(surfaces, p.sides) if side not in (0, None)}
+        region = Region(tuple(sides.items()) + tuple(fixed.items()), surfaces)
+        if region not in regions:
+            regions.append(region)
     return regions
 
 

@@ -98,7 +98,11 @@ def integrate_over_signals(run, expr: sp.Expr) -> Integral:
         with mpmath.workdps(run.ctx.working_dps):
             mid = (a + b) / 2 if b != mpmath.inf else a + 1 + abs(a)
             sides = tuple(1 if fn(mid, *numbers) > 0 else -1 for fn in h_fns)
-        region = next((r for r in regions if tuple(dict(r.sides)[s] for s in surfaces) == sides), None)
+        # Prefer a region that decides every surface; a fallback region (degenerate
+        # surface left undecided) matches on the surfaces it decides.
+        region = next((r for r in regions if tuple(r.side_map.get(s) for s in surfaces) == sides), None) or \
+            next((r for r in regions if all(r.side_map.get(s, side) == side for s, side in zip(surfaces, sides))),
+                 None)
         if region is None:
             continue
         piece = region.restrict(expr)

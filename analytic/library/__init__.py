@@ -21,7 +21,7 @@ class Parameter:
 
     name: str
     kind: str                 # "integer" | "number"
-    default: str
+    default: str | None       # None: chosen by the builder ("auto")
     description: str
     check: Callable[[sp.Rational], str | None] = lambda value: None
 
@@ -51,7 +51,10 @@ class Builtin:
             raise ParameterError(
                 f"unknown parameter {unknown[0]!r} for {self.name}; parameters are {sorted(known)}"
             )
-        values = {p.name: p.parse(params.get(p.name, p.default)) for p in self.parameters}
+        values = {}
+        for p in self.parameters:
+            given = params.get(p.name, p.default)
+            values[p.name] = None if given is None else p.parse(given)
         return self.builder(**values)
 
 
@@ -81,4 +84,4 @@ def build(name: str, params: Mapping | None = None):
     return get(name).build(params)
 
 
-from . import auction  # noqa: E402,F401  (registers itself)
+from . import auction, bilateral  # noqa: E402,F401  (register themselves)

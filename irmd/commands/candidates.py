@@ -66,7 +66,8 @@ def list_command(args) -> int:
     for entry in entries:
         print(f"{entry['name']}: {entry['description']}")
         for p in entry["parameters"]:
-            print(f"    --param {p['name']}=...  {p['description']} (default {p['default']})")
+            default = "auto" if p["default"] is None else p["default"]
+            print(f"    --param {p['name']}=...  {p['description']} (default {default})")
     return EXIT_OK
 
 

@@ -25,7 +25,7 @@ from ..regions import to_piecewise
 from ..signal_integrals import integrate_over_signals, surface_integral
 from .base import Check, register_check, zero_piece
 from .pde import density_surfaces
-from .slackness import levels
+from .slackness import levels, light_simplify
 
 
 @register_check
@@ -44,6 +44,15 @@ class SaddleBounds(Check):
         if potential is not None:
             values["potential_upper"] = potential
         notes = [n for n in (g_note, p_note) if n]
+        limit = run.facts.get("potential_limit")
+        if limit is not None:
+            # The saddle-point claim is about the limit of the family: compare with it.
+            parameter = run.candidate.family_parameter
+            notes.append(f"potential bound at {parameter} = {run.candidate.parameter_values.get(parameter)}: "
+                         f"{mpmath.nstr(potential, 15) if potential is not None else 'not computed'}; {limit.detail}")
+            potential, p_error, p_status = limit.value, mpmath.mpf(0), limit.status
+            if potential is not None:
+                values["potential_upper_limit"] = potential
         if guarantee is None or potential is None or g_status is not Status.CONFIRMED or p_status is not Status.CONFIRMED:
             run.facts["bounds_equal"] = False
             return self.result(run, [], values, Status.INCONCLUSIVE, "; ".join(notes) or "bounds not established")
@@ -93,6 +102,24 @@ def guarantee_lower(run):
     return total, "", Status.CONFIRMED
 
 
+def maximised_ivo(run) -> sp.Expr:
+    """max_c gamma as one piecewise expression, with each IVO coefficient simplified
+    on each of the candidate's own regions first.  A coefficient that vanishes
+    identically on a region (the PDE holds there) then contributes max(0, 0) = 0
+    instead of a degenerate surface {coefficient = 0} covering the whole region."""
+    model = run.model
+    box = model.signal_box
+    pieces = []
+    for region in run.regions([*model.density.values(), *model.outcome.values()], box):
+        coefficients = {c: light_simplify(region.restrict(a), run.ctx.budget)
+                        for c, a in model.ivo_coefficients.items()}
+        piece = region.restrict(model.ivo_constant) + sum((f.maximum(coefficients) for f in model.factors), sp.S.Zero)
+        pieces.append((to_piecewise(piece), region.condition))
+    if len(pieces) == 1:
+        return pieces[0][0]
+    return sp.Piecewise(*pieces, (sp.S.Zero, True))
+
+
 def potential_upper(run):
     """(value, error, note, status): integral of max_c gamma plus surface terms."""
     model = run.model
@@ -103,7 +130,7 @@ def potential_upper(run):
     note, status = "", Status.CONFIRMED
     if pde is not None and pde.status not in PASSING:
         note, status = "transfer PDE not established", Status.INCONCLUSIVE
-    integral = integrate_over_signals(run, to_piecewise(model.ivo_max))
+    integral = integrate_over_signals(run, maximised_ivo(run))
     if not integral.ok:
         return None, None, f"potential integral not computed: {integral.reason}", Status.INCONCLUSIVE
     value, error = integral.value, integral.error

@@ -1,0 +1,46 @@
+"""Time ``verify`` on the built-in candidates and print a table.
+
+    python benchmarks/bench_verify.py            # auction N = 1..6 and 10 .. 10000
+    python benchmarks/bench_verify.py --quick    # fewer cases
+"""
+from __future__ import annotations
+
+import argparse
+import time
+
+from irmd.analytic.library import build
+from irmd.status import Status
+from irmd.verify import verify
+
+
+def count(certificate, status):
+    return sum(e.status is status for c in certificate.checks for e in c.evidence)
+
+
+def row(name, params, dps):
+    started = time.perf_counter()
+    certificate = verify(build(name, params), dps=dps)
+    seconds = time.perf_counter() - started
+    label = " ".join(f"{k}={v}" for k, v in params.items())
+    return (f"{name:22s} {label:24s} {dps:4d} {certificate.status.value:10s} {seconds:8.2f} "
+            f"{count(certificate, Status.PROVED):7d} {count(certificate, Status.CONFIRMED):9d}  "
+            f"{str(certificate.guarantee_lower)[:22]}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--dps", type=int, default=50)
+    args = parser.parse_args()
+    cases = [("common-value-auction", {"N": n, "mu1": "1/2"}) for n in range(1, 7)]
+    cases += [("common-value-auction", {"N": n, "mu1": "1/2"}) for n in (10, 100, 1000, 10000)]
+    if args.quick:
+        cases = cases[:2] + cases[6:8]
+    print(f"{'candidate':22s} {'parameters':24s} {'dps':>4s} {'status':10s} {'seconds':>8s} "
+          f"{'proved':>7s} {'confirmed':>9s}  value")
+    for name, params in cases:
+        print(row(name, params, args.dps), flush=True)
+
+
+if __name__ == "__main__":
+    main()
