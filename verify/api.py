@@ -115,6 +115,8 @@ def verify(
         regime=candidate.regime,
         skipped=tuple(excluded.items()),
         potential_limit=run.facts.get("potential_limit").value if "potential_limit" in run.facts else None,
+        source=candidate,
+        reduced_model=run.model,
     )
 
 

@@ -82,6 +82,9 @@ class Certificate:
     regime: str = ""
     skipped: tuple = ()
     potential_limit: object = None
+    # What was checked, for derivations and diagnostics (not serialised).
+    source: object = field(default=None, compare=False, repr=False)
+    reduced_model: object = field(default=None, compare=False, repr=False)
 
     @property
     def verified(self) -> bool:

@@ -20,7 +20,9 @@ def test_help_and_list():
     code, out, _ = run("list")
     assert code == 0 and "common-value-auction" in out and "--param N=" in out
     code, out, _ = run("list", "--json")
-    assert json.loads(out)[0]["parameters"][0]["name"] == "N"
+    entries = {e["name"]: e for e in json.loads(out)}
+    assert entries["common-value-auction"]["parameters"][0]["name"] == "N"
+    assert {"h", "g", "mu", "eps"} <= {p["name"] for p in entries["bilateral-trade"]["parameters"]}
 
 
 def test_verify_json_headline_case():
