@@ -18,7 +18,8 @@ def test_budget_interrupts_sympy():
     with pytest.raises(BudgetExceeded):
         with time_budget(0.5):
             _hard()
-    assert time.monotonic() - start < 5
+    # Unbudgeted, this runs for minutes; generous slack for a loaded CI machine.
+    assert time.monotonic() - start < 60
 
 
 def test_budget_works_in_a_worker_thread():
@@ -33,7 +34,7 @@ def test_budget_works_in_a_worker_thread():
 
     thread = threading.Thread(target=work)
     thread.start()
-    thread.join(10)
+    thread.join(120)
     assert caught == [True]
 
 
