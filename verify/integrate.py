@@ -38,6 +38,7 @@ class Integral:
     error: object          # quadrature error estimate
     method: str
     reason: str = ""
+    diverges: bool = False  # the integral is infinite (value None, reason says where)
 
     @property
     def ok(self) -> bool:
@@ -132,7 +133,10 @@ def quad_1d(F: sp.Expr, lower, upper, values: dict, dps: int, splits=(), singula
             if power is not None and power <= -1:
                 return Integral(None, None, "tanh-sinh quadrature",
                                 f"the integral diverges at {mpmath.nstr(lower, 8)} (integrand ~ (y - l)^"
-                                f"{mpmath.nstr(power, 4)})")
+                                f"{mpmath.nstr(power, 4)})", diverges=True)
+            if upper == mpmath.inf and tail_diverges(f, max(points[-2], mpmath.mpf(1))):
+                return Integral(None, None, "tanh-sinh quadrature",
+                                "the integral diverges at infinity (y |integrand| does not decay)", diverges=True)
             if power is not None and power < -mpmath.mpf(1) / 4:
                 # Strong endpoint singularity (y - l)^p: substitute y = l + u^m with
                 # m = 1/(1 + p), which makes the integrand bounded near u = 0.
@@ -151,7 +155,22 @@ def quad_1d(F: sp.Expr, lower, upper, values: dict, dps: int, splits=(), singula
             return Integral(None, None, "tanh-sinh quadrature", f"quadrature failed: {failure}")
         if mpmath.isnan(value) or mpmath.isinf(value):
             return Integral(None, None, "tanh-sinh quadrature", "the integral diverges or the integrand is undefined")
+        if abs(error) > mpmath.mpf(10) ** (-(dps // 3)) * max(1, abs(value)):
+            return Integral(None, None, "tanh-sinh quadrature",
+                            f"quadrature did not converge (estimate {mpmath.nstr(value, 8)}, error estimate "
+                            f"{mpmath.nstr(error, 3)})")
         return Integral(value, error, f"tanh-sinh quadrature at {dps} digits on {len(points) - 1} intervals{note}")
+
+
+def tail_diverges(f, start) -> bool:
+    """True when y |f(y)| grows along y = start * 10^(2^k): the integral to infinity diverges."""
+    try:
+        values = [abs(f(start * mpmath.mpf(10) ** (2**k))) * start * mpmath.mpf(10) ** (2**k) for k in range(1, 5)]
+    except (ZeroDivisionError, ValueError, OverflowError):
+        return False
+    if any(not mpmath.isfinite(v) for v in values):
+        return True
+    return values[-1] > 1 and all(b >= a for a, b in zip(values, values[1:]))
 
 
 def endpoint_power(f, lower, next_point):

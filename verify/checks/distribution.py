@@ -6,6 +6,7 @@ r"""Check 1: the information structure is a distribution.
 from __future__ import annotations
 
 import mpmath
+import sympy as sp
 
 from irmd.status import Status
 
@@ -35,6 +36,12 @@ class InformationDistribution(Check):
         with mpmath.workdps(run.ctx.working_dps):
             for state, prior in zip(model.states, model.prior):
                 integral = integrate_over_signals(run, model.density[state.label])
+                if integral.diverges:
+                    status = Status.REFUTED
+                    problems.append(f"mass of state {state.label} is infinite: {integral.reason}")
+                    if counterexample is None:
+                        counterexample = {"state": state.label, "mass": mpmath.inf, "prior": prior}
+                    continue
                 if not integral.ok:
                     status = Status.INCONCLUSIVE if status is not Status.REFUTED else status
                     problems.append(f"mass of state {state.label} not computed: {integral.reason}")
@@ -56,5 +63,8 @@ class InformationDistribution(Check):
         else:
             detail = (f"masses equal the prior to tolerance 1e-{run.ctx.dps} "
                       f"(quadrature at {run.ctx.working_dps} digits)")
-        return self.result(run, evidence, masses, status, detail, counterexample,
-                           residual=None if counterexample is None else counterexample["mass"] - counterexample["prior"])
+        residual = None
+        if counterexample is not None:
+            with mpmath.workdps(run.ctx.working_dps):
+                residual = counterexample["mass"] - mpmath.mpf(sp.N(counterexample["prior"], run.ctx.working_dps))
+        return self.result(run, evidence, masses, status, detail, counterexample, residual=residual)
