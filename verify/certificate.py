@@ -124,7 +124,8 @@ class Certificate:
 
     def summary(self) -> str:
         """A plain-text report, one line per check."""
-        lines = [f"{self.candidate} {self._params_text()}: {self.status.value.upper()} (dps={self.dps})"]
+        name = f"{self.candidate} {self._params_text()}".strip()
+        lines = [f"{name}: {self.status.value.upper()} (dps={self.dps})"]
         width = max((len(c.name) for c in self.checks), default=10)
         for c in self.checks:
             lines.append(f"  {c.name:<{width}}  {c.status.value:<12}  {c.detail}")

@@ -146,7 +146,9 @@ def potential_upper(run):
                 return None, None, f"surface term not computed: {how}", Status.INCONCLUSIVE
             with mpmath.workdps(run.ctx.working_dps):
                 value += term
-            terms.append(f"{mpmath.nstr(term, 12)} on {surface.phi} = 0")
+                negligible = abs(term) <= run.ctx.tolerance * max(abs(value), 1)
+            if not negligible:  # a continuous density has jumps that vanish on the surface
+                terms.append(f"{mpmath.nstr(term, 12)} on {surface.phi} = 0")
     elif density_surfaces(run):
         note = (note + "; " if note else "") + "surface terms of density jumps were left out (include_jump_terms=False)"
     if terms:
