@@ -17,7 +17,7 @@ from typing import Mapping
 from irmd.errors import IrmdError, UnknownNameError
 
 from . import environments
-from .candidates import ShapeModel, builtin_shapes
+from .candidates import ShapeModel, builtin_shapes, candidate_shapes
 
 
 @dataclass(frozen=True)
@@ -93,6 +93,10 @@ def resolve(name: str, params: Mapping[str, str] | None = None, dps: int = 20) -
                      for p in library.get(name).parameters}
     except AttributeError:
         effective = params
+    shapes = builtin_shapes(example) if example else None
+    if origin.startswith("irmd.verify"):
+        # A verified candidate is compared through its own expressions, the ones the
+        # verifier checked; the survey's closed forms remain the cross-check above.
+        shapes = candidate_shapes(candidate, dps)
     return Source(name, effective, environment, analytic, origin,
-                  example.transfer_scale if example else None,
-                  builtin_shapes(example) if example else None, tuple(notes))
+                  example.transfer_scale if example else None, shapes, tuple(notes))
