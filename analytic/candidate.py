@@ -106,6 +106,12 @@ class Candidate:
 
         return NumericCandidate(self, dps)
 
+    def _repr_latex_(self) -> str:
+        """The candidate as math in notebooks (see :mod:`irmd.derivations`)."""
+        from irmd.derivations import candidate_latex
+
+        return candidate_latex(self)
+
     # -- validation ----------------------------------------------------------
     def _validate(self):
         env = self.environment

@@ -1,1 +1,42 @@
-"""LaTeX derivations of certificates (see irmd.derivations.latex)."""
+"""LaTeX derivations of certificates and the reproduction of the papers' equations.
+
+* :func:`to_latex` -- a certificate as a standalone LaTeX document
+  (:mod:`irmd.derivations.build` makes the derivation as data,
+  :mod:`irmd.derivations.document` prints it, :mod:`irmd.derivations.printer`
+  is the sympy printer with the papers' notation);
+* :func:`irmd.derivations.compile.compile_tex` -- pdflatex/latexmk and log checks;
+* :mod:`irmd.derivations.reproduce` -- the survey's equations (27)-(45)
+  re-derived and compared with the printed forms;
+* :mod:`irmd.derivations.rates` -- the headline numbers.
+"""
+from __future__ import annotations
+
+
+def to_latex(certificate) -> str:
+    """The certificate's derivation as a standalone LaTeX document."""
+    from .build import certificate_derivation
+    from .document import render
+
+    return render(certificate_derivation(certificate))
+
+
+def certificate_markdown(certificate) -> str:
+    """A notebook summary of a certificate (Markdown with math)."""
+    from .notebook import certificate_markdown as _markdown
+
+    return _markdown(certificate)
+
+
+def certificate_latex(certificate) -> str:
+    from .notebook import certificate_latex as _latex
+
+    return _latex(certificate)
+
+
+def candidate_latex(candidate) -> str:
+    from .notebook import candidate_latex as _latex
+
+    return _latex(candidate)
+
+
+__all__ = ["to_latex", "certificate_markdown", "certificate_latex", "candidate_latex"]

@@ -141,6 +141,23 @@ class Certificate:
             lines.append(f"  regime: {self.regime}")
         return "\n".join(lines)
 
+    # -- LaTeX and notebooks (irmd.derivations) ------------------------------
+    def to_latex(self) -> str:
+        """The verification as a standalone LaTeX document (see :mod:`irmd.derivations`)."""
+        from irmd.derivations import to_latex
+
+        return to_latex(self)
+
+    def _repr_latex_(self) -> str:
+        from irmd.derivations import certificate_latex
+
+        return certificate_latex(self)
+
+    def _repr_markdown_(self) -> str:
+        from irmd.derivations import certificate_markdown
+
+        return certificate_markdown(self)
+
     def _params_text(self) -> str:
         return " ".join(f"{k}={v}" for k, v in self.params.items())
 

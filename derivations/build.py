@@ -1,0 +1,439 @@
+r"""Build the derivation of a certificate: the verification written out as mathematics.
+
+:func:`certificate_derivation` reads only what ``verify`` produced -- the
+certificate's checks with their evidence, bounds and constants, its candidate
+(``certificate.source``) and reduced model (``certificate.reduced_model``) -- and
+returns a :class:`~irmd.derivations.document.Derivation` (data).  The order
+follows the papers: environment, candidate mechanism and information structure,
+constants, the SVO and IVO computed from them, one section per check with every
+claim, the bounds, and the verdict.  A refuted certificate opens with the failing
+claims and their counterexamples.
+
+Every status printed is the certificate's.  Next to a claim, the readable
+reduction of :mod:`irmd.derivations.display` shows *why* it holds in the papers'
+notation; the steps irmd's decision procedure recorded follow, with the method
+(symbolic, or numeric with its precision and tolerance).
+"""
+from __future__ import annotations
+
+import mpmath
+import sympy as sp
+
+from irmd.analytic.environment import OWN, TOTAL, SymmetricEnvironment
+from irmd.status import Status
+
+from .display import display_model, reduce_claim
+from .document import Chain, Derivation, Math, Paragraph, Step, Table, Verdict, escape, status_tex
+from .printer import latex, number
+
+KIND_RELATION = {"= 0": "=", ">= 0": r"\ge", "bounded": ""}
+
+
+# ----------------------------------------------------------------------------- small helpers
+def inline(expr) -> str:
+    return "$%s$" % latex(expr)
+
+
+def relation_tex(phi, side: int) -> str:
+    """``phi < 0`` (side -1), ``phi > 0`` (+1) or ``phi = 0`` (0), written as ``a < b``."""
+    phi = sp.sympify(phi)
+    terms = sp.Add.make_args(phi)
+    pos = sp.Add(*[t for t in terms if not t.could_extract_minus_sign()])
+    neg = -sp.Add(*[t for t in terms if t.could_extract_minus_sign()])
+    op = {-1: "<", 1: ">", 0: "="}[side]
+    return f"{latex(pos)} {op} {latex(neg)}"
+
+
+def region_tex(region) -> str:
+    parts = [relation_tex(s.phi, side) for s, side in region]
+    return r",\ ".join(parts) if parts else r"\text{everywhere}"
+
+
+def _params_text(params: dict) -> str:
+    return ", ".join(f"${latex(sp.Symbol(k))} = {latex(sp.sympify(v))}$" for k, v in params.items())
+
+
+def _state_tex(state) -> str:
+    return r"\theta = \mathrm{%s}" % state.label if not state.label.isdigit() else r"\theta = %s" % state.label
+
+
+def evidence_status_text(e) -> str:
+    """What stands behind one claim's status, in words (never upgraded)."""
+    if e.status is Status.PROVED:
+        text = "symbolically (%s)" % escape(e.method.replace("symbolic: ", ""))
+        if e.points:
+            text += f"; also evaluated at {e.points} sample points as a consistency check"
+        return text
+    if e.status is Status.CONFIRMED:
+        text = "not proved; %s" % escape(e.method.replace("numeric: ", ""))
+        if e.dps is not None:
+            text += f"; requested precision {e.dps} digits, relative tolerance $10^{{-{e.dps}}}$"
+        if e.residual is not None:
+            text += f"; largest relative residual ${number(e.residual, 3)}$"
+        if e.note:
+            text += f" ({escape(e.note)})"
+        return text
+    if e.status is Status.REFUTED:
+        point = ", ".join(f"${latex(k) if not isinstance(k, str) else escape(k)} = {number(v, 12)}$"
+                          for k, v in (e.witness or {}).items())
+        return (f"refuted at {point}: residual ${number(e.residual, 8)}$ ({escape(e.method)})"
+                + (f"; {escape(e.note)}" if e.note else ""))
+    return "inconclusive: %s" % escape(e.note or e.method or "undecided")
+
+
+# ----------------------------------------------------------------------------- sections
+def environment_section(doc: Derivation, candidate) -> None:
+    env = candidate.environment
+    sec = doc.section("Environment")
+    prior = ", ".join(rf"$\mu({s.label}) = {latex(p)}$" if s.label.isdigit() else
+                      rf"$\mu(\mathrm{{{s.label}}}) = {latex(p)}$" for s, p in zip(env.states, env.prior))
+    states = "; ".join(f"${_state_tex(s)}$" + (": " + ", ".join(f"${latex(k)} = {latex(v)}$" for k, v in s.values)
+                                                if s.values and not s.label.isdigit() else "")
+                       for s in env.states)
+    sec.add(Paragraph(f"There are $N = {env.agents}$ agents. The states are {states}, with prior {prior}."))
+    if isinstance(env, SymmetricEnvironment):
+        members = {f.symbol: sp.Symbol(f"{f.symbol.name}_i", real=True) for f in env.families}
+        ranges = []
+        for f in env.families:
+            if f.kind == "allocation":
+                ranges.append(rf"allocation probabilities ${latex(members[f.symbol])} \ge 0$ with "
+                              rf"$\sum_i {latex(members[f.symbol])} \le 1$ "
+                              rf"(${latex(f.symbol)}_0 = 1 - \sum_i {latex(members[f.symbol])}$)")
+            elif f.free:
+                ranges.append(rf"a transfer ${latex(members[f.symbol])} \in \mathbb{{R}}$ "
+                              r"(the papers' $t_{\max}$ taken arbitrarily large)")
+            else:
+                ranges.append(rf"${latex(f.lower)} \le {latex(members[f.symbol])} \le {latex(f.upper)}$")
+        sec.add(Paragraph("The outcome of agent $i$ is described by " + "; ".join(ranges)
+                          + ". Utilities and the designer's objective are, in state $\\theta$,"))
+        u = env.utility.xreplace(members)
+        w = env.objective_per_agent.xreplace(members)
+        wtex = (latex(env.objective_constant) + " + " if env.objective_constant != 0 else "") + \
+            r"\sum_{i=1}^{N} " + (r"\left(%s\right)" % latex(w) if w.is_Add else latex(w))
+        sec.add(Step("", Math(r"u_i(c, \theta)"), u), Step("", Math(r"w(c, \theta)"), Math(wtex)))
+    else:
+        coords = []
+        for f in env.factors:
+            coords.append("$" + f.describe().replace("<=", r"\le").replace(">=", r"\ge").replace("free", r"\in \mathbb{R}") + "$"
+                          if not hasattr(f, "coordinate") else
+                          (rf"${latex(f.coordinate)} \in \mathbb{{R}}$" if f.free else
+                           rf"${latex(f.lower)} \le {latex(f.coordinate)} \le {latex(f.upper)}$"))
+        sec.add(Paragraph("Outcomes are described by " + ", ".join(coords)
+                          + ". Utilities and the designer's objective are"))
+        steps = [Step("", Math(r"u_{%d}(c, \theta)" % (i + 1)), u) for i, u in enumerate(env.utilities)]
+        steps.append(Step("", Math(r"w(c, \theta)"), env.objective))
+        sec.add(*steps)
+
+
+def candidate_section(doc: Derivation, candidate, certificate=None) -> None:
+    sec = doc.section("Candidate mechanism and information structure")
+    mech, info = candidate.mechanism, candidate.information
+    if candidate.symmetric:
+        sec.add(Paragraph(r"Signals and actions are $x = (x_1, \dots, x_N)$ on "
+                          rf"$[{latex(info.lower)}, \infty)^N$; write $y = \sum_i x_i$ for their total. "
+                          r"Agent $i$'s outcome depends on its own action $x_i$ and on $y$:"))
+        for coordinate, expr in mech.outcome:
+            sec.add(Step("", Math(r"%s_i(x)" % latex(coordinate)), expr))
+    else:
+        n = candidate.agents
+        sec.add(Paragraph(rf"Actions $x \in [{latex(mech.lower)}, \infty)^{{{n}}}$, signals "
+                          rf"$x \in [{latex(info.lower)}, \infty)^{{{n}}}$. The mechanism is"))
+        for coordinate, expr in mech.outcome:
+            sec.add(Step("", Math(r"%s(x)" % latex(coordinate)), expr))
+    for d in candidate.functions:
+        text = rf"The function ${latex(d.applied)}$"
+        if d.description:
+            text += f" ({escape(d.description)})"
+        sec.add(Paragraph(text + " is defined by"))
+        if d.closed_form is not None:
+            sec.add(Step("", d.applied, d.closed_form))
+        if d.ode is not None:
+            sec.add(Paragraph("and satisfies the linear ODE and initial condition"),
+                    Step("", d.ode, sp.S.Zero),
+                    Step("", d.function(d.initial[0]), d.initial[1]))
+    sec.add(Paragraph(r"The information structure has densities $\sigma(x, \theta)$ (with respect to $dx$):"))
+    for label, expr in info.density:
+        sec.add(Step("", Math(r"\sigma(x, %s)" % _state_tex_label(label)), expr))
+    if candidate.levels:
+        levels = ", ".join(rf"$L_{{\mathrm{{{k}}}}} = {latex(v)}$" for k, v in candidate.levels.items())
+        sec.add(Paragraph(f"Declared SVO levels (the guarantee side's multipliers): {levels}."))
+
+
+def _state_tex_label(label: str) -> str:
+    return label if label.isdigit() else r"\mathrm{%s}" % label
+
+
+def constants_section(doc: Derivation, candidate, certificate) -> None:
+    if not candidate.constants:
+        return
+    from irmd.analytic.constants import order_constants
+
+    sec = doc.section("Constants and how they were solved for")
+    dps = certificate.dps if certificate is not None else 15
+    sec.add(Paragraph("Constants are kept as symbols in every symbolic step (an identity proved that way holds "
+                      "for every value of the constant); numeric steps use the values below, computed with "
+                      f"mpmath at {dps} significant digits plus guard digits."))
+    for c in order_constants(candidate.constants):
+        value = certificate.constants.get(c.symbol.name) if certificate is not None else None
+        shown = f" Its value is ${latex(c.symbol)} = {number(value, dps)}$." if value is not None else ""
+        note = f" ({escape(c.description)})" if c.description else ""
+        if c.kind == "root":
+            lo, hi = c.bracket
+            sec.add(Paragraph(rf"${latex(c.symbol)}$ is the root in $[{latex(lo)}, {latex(hi)}]$ of the "
+                              f"equation below{note}, found by bisection and the Anderson secant method with the "
+                              f"sign change checked on the bracket.{shown}"),
+                    Step("", c.equation, sp.S.Zero))
+        else:
+            sec.add(Paragraph(rf"${latex(c.symbol)}$ is defined by{note}"), Step("", c.symbol, c.value))
+            if shown:
+                sec.add(Paragraph(shown.strip()))
+
+
+def objectives_section(doc: Derivation, candidate, certificate) -> object:
+    """The SVO and IVO of the candidate, in the display model; returns that model."""
+    model = display_model(candidate)
+    sec = doc.section("Strategic and informational virtual objectives")
+    sec.add(Paragraph(r"For an outcome $c$ the SVO and IVO are (survey, Section 3.4)"),
+            Step("", Math(r"\lambda(x, \theta)"),
+                 Math(r"w(c(x), \theta) + \sum_i \nabla_i \bigl[u_i(c(x), \theta)\bigr]")),
+            Step("", Math(r"\gamma(x, c)"),
+                 Math(r"\sum_\theta w(c, \theta)\sigma(x, \theta) - \sum_i \sum_\theta u_i(c, \theta)"
+                      r"\nabla_i \sigma(x, \theta)")),
+            Paragraph(r"where $\nabla_i = \partial/\partial x_i$ acts on the mechanism's outcome (SVO) or on the "
+                      r"density (IVO) only."
+                      + (r" For exchangeable agents the sums over $i$ are in closed form: with "
+                         r"$c_i = a(y) + x_i b(y)$, $\sum_i c_i = N a + y b$ and "
+                         r"$\sum_i \nabla_i c_i = N(a' + b) + y b'$; densities depend on $y$ only, "
+                         r"so $\nabla_i \sigma = \sigma'(y)$." if candidate.symmetric else "")))
+    if model is None:
+        sec.add(Paragraph("(The readable form of the model could not be built; the checks below show the "
+                          "verifier's expressions.)"))
+        return None
+    sec.add(Paragraph("Computed from the candidate, with constants and defined functions kept as symbols:"))
+    for state in model.states:
+        lam = model.svo[state.label]
+        simplified = reduce_claim(lam, candidate, substitute=False).final
+        steps = [Step("", Math(r"\lambda(x, %s)" % _state_tex_label(state.label)), lam)]
+        if simplified != lam:
+            steps.append(Step("", None, simplified, "simplified:"))
+        sec.add(Chain(tuple(steps)))
+    sec.add(Paragraph(r"The IVO is affine in the outcome, $\gamma(x, c) = \gamma_0(x) + \sum_k a_k(x) c_k$, with"))
+    if model.ivo_constant != 0:
+        sec.add(Step("", Math(r"\gamma_0(x)"), model.ivo_constant))
+    for coordinate, a in model.ivo_coefficients.items():
+        reduced = reduce_claim(a, candidate, substitute=False).final
+        steps = [Step("", Math(r"a_{%s}(x)" % latex(coordinate)), a)]
+        if reduced != a:
+            steps.append(Step("", None, reduced, "simplified:"))
+        sec.add(Chain(tuple(steps)))
+    free = [f for f in model.factors if f.free]
+    if free:
+        sec.add(Paragraph("A transfer that is unbounded must have a vanishing coefficient, or "
+                          r"$\max_c \gamma = \infty$: this is the PDE checked in \texttt{ivo.transfer\_pde} "
+                          "(survey (27) for the auction, the PDE before (38) for bilateral trade)."))
+    return model
+
+
+def display_counterpart(check_name: str, evidence, model, candidate):
+    """The display-model expression of a claim, or None when there is none."""
+    if model is None:
+        return None
+    label = evidence.claim.label
+    if check_name == "ivo.transfer_pde" and label.startswith("coefficient of "):
+        name = label[len("coefficient of "):].split(" ")[0]
+        for c, a in model.ivo_coefficients.items():
+            if str(c) == name:
+                return a
+    if check_name == "svo.slackness" and label.startswith("lambda(x, theta="):
+        state = label[len("lambda(x, theta="):].split(")")[0]
+        level = candidate.levels.get(state)
+        if level is not None and state in model.svo:
+            return model.svo[state] - level
+    if check_name == "information.distribution" and label.startswith("sigma(x, theta="):
+        return model.density.get(label[len("sigma(x, theta="):].rstrip(")"))
+    if check_name == "mechanism.feasibility":
+        for lab, expr, _ in model.feasibility:
+            if lab == label:
+                return expr
+    if check_name == "mechanism.participation":
+        for lab, expr, _ in model.participation:
+            if label == f"u ({lab})":
+                return expr
+    return None
+
+
+def _claim_lhs(check_name, evidence) -> Math:
+    label = evidence.claim.label
+    if check_name == "svo.slackness" and label.startswith("lambda(x, theta="):
+        state = label[len("lambda(x, theta="):].split(")")[0]
+        return Math(r"\lambda(x, %s) - L_{%s}" % (_state_tex_label(state), _state_tex_label(state)))
+    if label.startswith("sigma(x, theta="):
+        return Math(r"\sigma(x, %s)" % _state_tex_label(label[len("sigma(x, theta="):].rstrip(")")))
+    if label.startswith("coefficient of "):
+        return Math(r"a_{%s}(x)" % label[len("coefficient of "):].split(" ")[0])
+    return Math(r"\text{%s}" % escape(label))
+
+
+def check_section(doc: Derivation, result, model, candidate) -> None:
+    sec = doc.section(r"\texttt{%s}: %s" % (escape(result.name), escape(result.title)), level=2)
+    sec.add(Verdict(result.status, escape(result.detail)))
+    for k, e in enumerate(result.evidence, start=1):
+        claim = e.claim
+        relation = KIND_RELATION[claim.kind.value]
+        where = region_tex(claim.region) if claim.region else escape(claim.region_text or "everywhere")
+        where = f"${where}$" if claim.region else where
+        inequality = any(op in claim.label for op in (">=", "<="))
+        if claim.kind.value == "bounded":
+            what = "is bounded"
+        elif inequality:
+            what = r"holds, i.e.\ its slack $\Delta$ is $%s 0$," % relation
+        else:
+            what = f"${relation} 0$"
+        sec.add(Paragraph(rf"\textbf{{Claim {k}.}} {escape(claim.label)} {what} on {where}."))
+        lhs = Math(r"\Delta") if inequality else _claim_lhs(result.name, e)
+        counterpart = display_counterpart(result.name, e, model, candidate)
+        if counterpart is not None:
+            reduction = reduce_claim(counterpart, candidate, dict(claim.region))
+            steps = [Step("", lhs, reduction.steps[0][0])]
+            steps += [Step("", None, expr, escape_reason(reason)) for expr, reason in reduction.steps[1:]]
+            sec.add(Paragraph("In the papers' notation:"), Chain(tuple(steps)))
+        if claim.expr != 0 and (e.steps or counterpart is None):
+            steps = [Step("", lhs, claim.expr, elide=True)]
+            steps += [Step("", None, s.expr, escape(s.description), elide=k_ < len(e.steps) - 1)
+                      for k_, s in enumerate(e.steps)]
+            intro = ("As checked by irmd (definitions substituted):" if counterpart is not None else
+                     "As checked by irmd:")
+            sec.add(Paragraph(intro), Chain(tuple(steps)))
+        sec.add(Paragraph(r"\emph{Status:} %s: %s." % (status_tex(e.status), evidence_status_text(e))))
+
+
+def escape_reason(reason: str) -> str:
+    # Reasons from the display module already carry their math in $...$.
+    return reason
+
+
+def bounds_section(doc: Derivation, certificate) -> None:
+    sec = doc.section("Guarantee and potential bounds")
+    dps = certificate.dps
+    model = certificate.reduced_model
+    try:
+        saddle = certificate.check("bounds.saddle")
+    except KeyError:
+        saddle = None
+    slack = None
+    try:
+        slack = certificate.check("svo.slackness")
+    except KeyError:
+        pass
+    sec.add(Paragraph(r"Weak duality gives $G(M) \ge \underline G = \sum_\theta \mu(\theta)\inf_x \lambda(x, \theta)$ "
+                      r"and $P(I) \le \overline P = \int_x \max_c \gamma(x, c)\,dx$ (plus the singular terms of "
+                      r"density jumps); a saddle point has $\underline G = \overline P$."))
+    if slack is not None and slack.values:
+        parts = []
+        for state, prior in zip(model.states, model.prior):
+            value = slack.values.get(f"L[{state.label}]")
+            if value is not None:
+                parts.append(rf"$L_{{{_state_tex_label(state.label)}}} = {number(value, dps)}$ "
+                             rf"(weight $\mu = {latex(prior)}$)")
+        sec.add(Paragraph(r"By \texttt{svo.slackness}, $\inf_x \lambda(x, \theta) = L_\theta$ with " + "; ".join(parts)
+                          + "."))
+    if certificate.guarantee_lower is not None:
+        sec.add(Paragraph(rf"Guarantee lower bound: $\underline G = {number(certificate.guarantee_lower, dps)}$."))
+    else:
+        sec.add(Paragraph(r"The guarantee lower bound was not established (see the checks above)."))
+    if certificate.potential_upper is not None:
+        sec.add(Paragraph(rf"Potential upper bound: $\overline P = {number(certificate.potential_upper, dps)}$."))
+    if certificate.potential_limit is not None:
+        sec.add(Paragraph(r"The saddle-point claim concerns the limit of the family of information structures; "
+                          rf"its potential bound tends to ${number(certificate.potential_limit, dps)}$."))
+    if saddle is not None:
+        if "gap" in saddle.values:
+            sec.add(Paragraph(rf"Gap $\overline P - \underline G = {number(saddle.values['gap'], 3)}$, tolerance "
+                              rf"${number(certificate.tolerance, 3)}$ relative."))
+        sec.add(Verdict(saddle.status, escape(saddle.detail)))
+
+
+def summary_section(doc: Derivation, certificate) -> None:
+    sec = doc.section("Summary")
+    verdict = certificate.status.value
+    sec.add(Paragraph(
+        rf"Verdict: {status_tex(verdict)}. Precision: {certificate.dps} significant digits (relative tolerance "
+        rf"$10^{{-{certificate.dps}}}$). A candidate is verified only if no check is refuted or inconclusive and "
+        r"the two bounds agree within the tolerance; \emph{proved} means an exact symbolic identity or inequality, "
+        r"\emph{confirmed numerically} means agreement at the stated points and precision, which is evidence, "
+        r"not a proof."))
+    rows = tuple((r"\texttt{%s}" % escape(c.name), status_tex(c.status), escape(c.method or "")) for c in certificate.checks)
+    sec.add(Table(("check", "status", "method"), rows, r"l l X"))
+    for name, reason in certificate.skipped:
+        sec.add(Paragraph(r"\texttt{%s} is not part of this certificate: %s." % (escape(name), escape(reason))))
+
+
+def refutation_section(doc: Derivation, certificate) -> None:
+    failing = [c for c in certificate.checks if c.status is Status.REFUTED]
+    if not failing:
+        return
+    sec = doc.section("Refutation")
+    sec.add(Paragraph("The candidate is \\textbf{not} a saddle point. The failing steps:"))
+    for c in failing:
+        point = ", ".join(f"{escape(k)} $= {number(v, 12)}$" if not isinstance(v, str) else f"{escape(k)}: {escape(v)}"
+                          for k, v in (c.counterexample or {}).items())
+        residual = f"; residual ${number(c.residual, 8)}$" if c.residual is not None else ""
+        sec.add(Paragraph(r"\texttt{%s} is %s. Counterexample: %s%s. %s" % (
+            escape(c.name), status_tex(c.status), point, residual, escape(c.detail))))
+        for e in c.evidence:
+            if e.status is Status.REFUTED:
+                sec.add(Paragraph(r"Failing claim: %s on %s; %s." % (
+                    escape(e.claim.label), f"${region_tex(e.claim.region)}$" if e.claim.region else
+                    escape(e.claim.region_text), evidence_status_text(e))),
+                    Step("", Math(r"\text{%s}" % escape(e.claim.label)), e.claim.expr))
+
+
+def certificate_derivation(certificate) -> Derivation:
+    """The derivation (data) of a certificate returned by :func:`irmd.verify.verify`."""
+    candidate = certificate.source
+    if candidate is None:
+        from irmd.errors import InputError
+
+        raise InputError("this certificate does not carry its candidate (it was not produced by irmd.verify.verify)")
+    params = _params_text(certificate.params)
+    doc = Derivation(f"Verification of the candidate \\texttt{{{escape(certificate.candidate)}}}",
+                     f"{params} \\quad --- \\quad generated by irmd")
+    summary_section(doc, certificate)
+    refutation_section(doc, certificate)
+    if candidate.description:
+        doc.sections[0].add(Paragraph(escape(candidate.description) + "."))
+    environment_section(doc, candidate)
+    candidate_section(doc, candidate, certificate)
+    constants_section(doc, candidate, certificate)
+    model = objectives_section(doc, candidate, certificate)
+    doc.section("Checks")
+    for result in certificate.checks:
+        check_section(doc, result, model, candidate)
+    bounds_section(doc, certificate)
+    return doc
+
+
+def candidate_math(candidate) -> list[tuple[str, str]]:
+    """(lhs, rhs) LaTeX pairs describing a candidate, for notebooks."""
+    rows = []
+    env = candidate.environment
+    if isinstance(env, SymmetricEnvironment):
+        members = {f.symbol: sp.Symbol(f"{f.symbol.name}_i", real=True) for f in env.families}
+        rows.append((r"u_i(c, \theta)", latex(env.utility.xreplace(members))))
+        for coordinate, expr in candidate.mechanism.outcome:
+            rows.append((r"%s_i(x)" % latex(coordinate), latex(expr)))
+    else:
+        for i, u in enumerate(env.utilities, start=1):
+            rows.append((r"u_{%d}(c, \theta)" % i, latex(u)))
+        for coordinate, expr in candidate.mechanism.outcome:
+            rows.append((r"%s(x)" % latex(coordinate), latex(expr)))
+    for d in candidate.functions:
+        if d.closed_form is not None:
+            rows.append((latex(d.applied), latex(d.closed_form)))
+    for label, expr in candidate.information.density:
+        rows.append((r"\sigma(x, %s)" % _state_tex_label(label), latex(expr)))
+    return rows
+
+
+__all__ = ["certificate_derivation", "candidate_math"]
+_ = (mpmath, OWN, TOTAL)
