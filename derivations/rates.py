@@ -18,8 +18,11 @@ DPS = 30
 def auction_value(n: int, mu1=mpmath.mpf("0.5")):
     """(ybar, 1 - G_N(ybar)) for N = n at the current precision."""
     mu0 = 1 - mpmath.mpf(mu1)
-    target = lambda t: mpmath.gammainc(n + 1, 0, t, regularized=True) - mu0  # noqa: E731
-    lo, hi = mpmath.mpf(0), mpmath.mpf(n + 1 + 40 * mpmath.sqrt(n + 1) + 40)
+    # G_{N+1}(t) - mu(0) = mu(1) - (1 - G_{N+1}(t)); the survival function stays accurate for huge N,
+    # and the root lies within a few standard deviations sqrt(N+1) of the mean N+1.
+    target = lambda t: mpmath.mpf(mu1) - mpmath.gammainc(n + 1, t, mpmath.inf, regularized=True)  # noqa: E731
+    spread = 20 * mpmath.sqrt(n + 1) + 20
+    lo, hi = max(mpmath.mpf(0), n + 1 - spread), mpmath.mpf(n + 1 + spread)
     for _ in range(200):  # bisection: monotone in ybar, certain
         mid = (lo + hi) / 2
         if target(mid) > 0:
