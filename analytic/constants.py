@@ -114,9 +114,13 @@ def symbolic_substitution(constants: Sequence[Constant]) -> dict:
     return out
 
 
-def mpmath_function(expr: sp.Expr, variables: Sequence[sp.Symbol]):
-    """A python function evaluating ``expr`` with mpmath at the caller's precision."""
-    return sp.lambdify(list(variables), expr, modules=[MPMATH_IMPLEMENTATIONS, "mpmath"])
+def mpmath_function(expr: sp.Expr, variables: Sequence[sp.Symbol], cse: bool = False):
+    """A python function evaluating ``expr`` with mpmath at the caller's precision.
+
+    ``cse=True`` evaluates common subexpressions once (worth it for the large
+    SVO/IVO expressions, where the same Erlang function appears many times).
+    """
+    return sp.lambdify(list(variables), expr, modules=[MPMATH_IMPLEMENTATIONS, "mpmath"], cse=cse)
 
 
 def solve_constants(constants: Sequence[Constant], dps: int, known: Mapping | None = None) -> dict:
