@@ -17,6 +17,7 @@ def assert_refuted(certificate, *checks):
     for c in certificate.checks:
         if c.status is Status.REFUTED:
             assert c.counterexample, f"{c.name} refuted without a counterexample"
+            assert c.hint and "no diagnosis" not in c.hint, f"{c.name} refuted without a diagnosis"
 
 
 def assert_never_verified(certificate):

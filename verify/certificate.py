@@ -45,6 +45,7 @@ class CheckResult:
     counterexample: dict | None = None
     method: str = ""
     values: dict = field(default_factory=dict)
+    hint: str = ""              # what would have to change (refuted checks)
 
     def __post_init__(self):
         if self.status is Status.REFUTED and not self.counterexample:
@@ -58,6 +59,8 @@ class CheckResult:
             out["residual"] = _number(self.residual, min(self.dps, 20))
         if self.counterexample:
             out["counterexample"] = _point(self.counterexample, self.dps)
+        if self.hint:
+            out["hint"] = self.hint
         if self.values:
             out["values"] = {k: _number(v, self.dps) if not isinstance(v, str) else v for k, v in self.values.items()}
         return out
@@ -129,6 +132,8 @@ class Certificate:
         width = max((len(c.name) for c in self.checks), default=10)
         for c in self.checks:
             lines.append(f"  {c.name:<{width}}  {c.status.value:<12}  {c.detail}")
+            if c.hint:
+                lines.append(f"  {'':<{width}}  {'':<12}  what would have to change: {c.hint}")
         if self.guarantee_lower is not None:
             lines.append(f"  guarantee lower bound  {decimal_string(self.guarantee_lower, self.dps)}")
         if self.potential_upper is not None:

@@ -134,14 +134,24 @@ class Check:
             else:
                 detail = f"{extra_detail}; {detail}"
         witness, worst = counterexample, residual
+        refuted = next((e for e in evidence if e.status is Status.REFUTED), None)
         if status is Status.REFUTED and witness is None:
-            refuted = next(e for e in evidence if e.status is Status.REFUTED)
             witness = dict(refuted.witness)
             witness["claim"] = refuted.claim.label
             witness["region"] = refuted.claim.region_text
             worst = refuted.residual
+        hint = ""
+        if status is Status.REFUTED:
+            try:
+                hint = self._diagnose(run, refuted, witness)
+            except Exception as error:  # noqa: BLE001 - a diagnosis must never hide the verdict
+                hint = f"(no diagnosis: {type(error).__name__})"
         return CheckResult(self.name, self.title, status, detail, run.ctx.dps, tuple(evidence),
-                           worst, witness, method, values or {})
+                           worst, witness, method, values or {}, hint)
+
+    def _diagnose(self, run: Run, evidence: Evidence | None, counterexample: dict | None) -> str:
+        """What would have to change for the check to pass (refuted checks only)."""
+        return ""
 
 
 def _on_root(expr: sp.Expr, variable: sp.Symbol, surface, ctx) -> sp.Expr:

@@ -76,6 +76,15 @@ class SaddleBounds(Check):
         counterexample = {"guarantee_lower": guarantee, "potential_upper": potential}
         return self.result(run, [], values, Status.REFUTED, "; ".join([detail] + notes), counterexample, gap)
 
+    def _diagnose(self, run, evidence, counterexample):
+        g, p = counterexample["guarantee_lower"], counterexample["potential_upper"]
+        if g > p:
+            return ("a valid pair of bounds never has G > P: a condition behind one of them is wrong; check surface "
+                    "terms of density jumps and singular terms of mechanism jumps")
+        return ("every other condition holds but the bounds differ: this mechanism and information structure are "
+                "not a saddle point; move the constants that trade the two off (a threshold such as ybar, the SVO "
+                "levels) or change the functional forms")
+
 
 def guarantee_lower(run):
     """(value, note, status): sum_theta mu(theta) L_theta when svo.slackness holds."""

@@ -11,6 +11,7 @@ import sympy as sp
 from irmd.status import Status
 
 from ..claims import ClaimKind
+from ..diagnostics import number, point_text
 from ..signal_integrals import integrate_over_signals
 from .base import Check, register_check
 
@@ -68,3 +69,14 @@ class InformationDistribution(Check):
             with mpmath.workdps(run.ctx.working_dps):
                 residual = counterexample["mass"] - mpmath.mpf(sp.N(counterexample["prior"], run.ctx.working_dps))
         return self.result(run, evidence, masses, status, detail, counterexample, residual=residual)
+
+    def _diagnose(self, run, evidence, counterexample):
+        if evidence is not None and evidence.claim.label.startswith("sigma("):
+            return (f"{evidence.claim.label} is {number(evidence.residual)} < 0 at {point_text(evidence.witness)}: "
+                    "a density must be non-negative everywhere on its region")
+        if counterexample and "mass" in counterexample:
+            return (f"the mass of state {counterexample['state']} is {number(counterexample['mass'])} but "
+                    f"mu({counterexample['state']}) = {number(counterexample['prior'])}: rescale that state's "
+                    "density or move the constant that sets the marginal (e.g. the point where the interim value "
+                    "reaches 1), so that the marginal on theta equals the prior")
+        return ""

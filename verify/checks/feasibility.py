@@ -9,6 +9,7 @@ for every state and every action of the others.
 from __future__ import annotations
 
 from ..claims import ClaimKind
+from ..diagnostics import number, point_text
 from .base import Check, register_check
 
 
@@ -27,6 +28,14 @@ class MechanismFeasibility(Check):
             evidence.append(run.decide(run.claim(f"transfer {label}", ClaimKind.BOUNDED, expr, box, None)))
         return self.result(run, evidence)
 
+    def _diagnose(self, run, evidence, counterexample):
+        if evidence.claim.kind is ClaimKind.BOUNDED:
+            return (f"{evidence.claim.label} reaches |{number(evidence.residual)}| at {point_text(evidence.witness)}: "
+                    "transfers must stay bounded (t_max is finite); a transfer defined by an ODE stays bounded only "
+                    "for one choice of its constants (for the proportional auction L_1 = int div(q) g_N)")
+        return (f"{evidence.claim.label} fails by {number(evidence.residual)} at {point_text(evidence.witness)}: "
+                "every outcome coordinate must lie in its factor (allocations >= 0 summing to <= 1)")
+
 
 @register_check
 class Participation(Check):
@@ -41,3 +50,8 @@ class Participation(Check):
                 claim = run.claim(f"u ({label})", ClaimKind.NONNEG, region.restrict(expr), box, region)
                 evidence.append(run.decide(claim))
         return self.result(run, evidence)
+
+    def _diagnose(self, run, evidence, counterexample):
+        return (f"{evidence.claim.label} is {number(evidence.residual)} < 0 at {point_text(evidence.witness)}: "
+                "the lowest action must be secure for every state and every action of the others (for "
+                "instance, no allocation and no payment at x_i = 0, or a price the agent accepts in every state)")

@@ -21,6 +21,7 @@ from irmd.errors import BudgetExceeded
 from irmd.status import Status
 
 from ..claims import ClaimKind, Evidence, Step
+from ..diagnostics import formula, number, point_text
 from ..jumps import density_jump
 from ..sampling import Box
 from .base import Check, register_check
@@ -57,6 +58,13 @@ class TransferPDE(Check):
                                   on_surface=surface)
                 evidence.append(run.decide(claim))
         return self.result(run, evidence)
+
+    def _diagnose(self, run, evidence, counterexample):
+        expr = evidence.claim.expr
+        return (f"{evidence.claim.label} = {formula(expr, run.ctx.budget)}, which is {number(evidence.residual)} at "
+                f"{point_text(evidence.witness)}; with unbounded transfers it must vanish identically, or "
+                "max_c gamma is infinite. For a transfer paid to the designer this is sum_theta (sigma + "
+                "d sigma/dx_i) = 0 (27): the marginal density must be exponential in x_i")
 
 
 def density_surfaces(run):
@@ -100,6 +108,16 @@ class TransferODE(Check):
                 evidence.append(run.decide(claim))
             evidence.append(initial_condition(run, definition.name, to_piecewise(T), y, y0, value0.xreplace(subs)))
         return self.result(run, evidence)
+
+    def _diagnose(self, run, evidence, counterexample):
+        if evidence is None:
+            return ""
+        if "ODE residual" in evidence.claim.label:
+            return (f"the closed form does not solve its stated ODE: residual {number(evidence.residual)} at "
+                    f"{point_text(evidence.witness)}; fix the closed form or the ODE (a sign, a coefficient)")
+        return (f"{evidence.claim.label}: the closed form does not meet its initial condition (value "
+                f"{number(evidence.residual)} next to the initial point); only the regular solution of the ODE "
+                "keeps participation secure and transfers bounded")
 
 
 def initial_condition(run, name, T, y, y0, value0) -> Evidence:

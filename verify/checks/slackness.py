@@ -23,6 +23,7 @@ from irmd.analytic.constants import mpmath_function
 from irmd.status import Status
 
 from ..claims import ClaimKind
+from ..diagnostics import gradient_text, number, point_text, value_at
 from ..jumps import density_jump, mechanism_jump, singular_at_mechanism, singular_maximum
 from ..regions import restrict, to_piecewise
 from .base import Check, register_check, zero_piece
@@ -68,6 +69,26 @@ class IVOSlackness(Check):
             evidence.append(run.decide(claim))
         note = f"{skipped} region(s) outside the support skipped" if skipped else ""
         return self.result(run, evidence, extra_detail=note)
+
+    def _diagnose(self, run, evidence, counterexample):
+        if evidence.claim.label.startswith("singular"):
+            return (f"on the surface where the density jumps, the outcome must maximise the singular IVO term "
+                    f"(e.g. trade with probability 1 on the line in bilateral trade); it falls short by "
+                    f"{number(evidence.residual)} at {point_text(evidence.witness)}")
+        model, sides = run.model, dict(evidence.claim.region)
+        from ..regions import restrict
+
+        point = evidence.witness
+        coefficients = {c: value_at(run, restrict(a, sides), point) for c, a in model.ivo_coefficients.items()}
+        chosen = {c: value_at(run, restrict(e, sides), point) for c, e in model.outcome.items()}
+        per_agent = " (per agent)" if model.kind == "symmetric" else ""
+        coefs = ", ".join(f"{c}: {number(v, 6)}" for c, v in coefficients.items())
+        outcome = ", ".join(f"{c}: {number(v, 6)}" for c, v in chosen.items())
+        return (f"at {point_text(point)} the IVO gamma(x, c) = gamma_0 + sum_k a_k c_k has coefficients{per_agent} "
+                f"{{{coefs}}}, but the mechanism's outcome{' (sums over agents)' if per_agent else ''} is "
+                f"{{{outcome}}}: it falls short of max_c gamma by {number(evidence.residual)}; where sigma > 0 the "
+                "mechanism must put its allocation on the coordinates with the largest non-negative coefficient "
+                "(25), or the density must make those coefficients zero")
 
 
 def light_simplify(expr: sp.Expr, budget) -> sp.Expr:
@@ -162,6 +183,25 @@ class SVOSlackness(Check):
         result = self.result(run, evidence, values)
         return result
 
+    def _diagnose(self, run, evidence, counterexample):
+        label = evidence.claim.label
+        point = evidence.witness
+        value = value_at(run, evidence.claim.expr, point)
+        slopes = gradient_text(run, evidence.claim.expr, point, "lambda")
+        flat = all(value_at(run, sp.diff(evidence.claim.expr, v), point) is not None
+                   and abs(value_at(run, sp.diff(evidence.claim.expr, v), point)) <= mpmath.sqrt(run.ctx.tolerance)
+                   for v in point if isinstance(v, sp.Symbol))
+        if evidence.claim.kind is ClaimKind.ZERO and flat:
+            return (f"{label} = {number(value)} at {point_text(point)} and lambda is flat there ({slopes}): the SVO is "
+                    "constant on the support but the declared level differs from it by that amount; "
+                    "declare the level the SVO actually takes, or change the transfers")
+        if evidence.claim.kind is ClaimKind.ZERO:
+            return (f"{label} = {number(value)} at {point_text(point)} on the support of sigma(., theta): by (26) "
+                    f"the SVO must equal its level there; it is not constant ({slopes}): the transfers must solve "
+                    "the SVO equation on the support")
+        return (f"{label} = {number(value)} < 0 at {point_text(point)} outside the support: by (26) the SVO must "
+                f"not fall below its level anywhere ({slopes})")
+
 
 @register_check
 class MechanismJumps(Check):
@@ -183,3 +223,9 @@ class MechanismJumps(Check):
             return self.result(run, [], extra_status=Status.PROVED,
                                extra_detail="the mechanism has no region boundaries: no singular terms")
         return self.result(run, evidence)
+
+    def _diagnose(self, run, evidence, counterexample):
+        return (f"the mechanism jumps across the surface and the jump lowers utility ({evidence.claim.label} = "
+                f"{number(evidence.residual)} at {point_text(evidence.witness)}): lambda then has a -infinity "
+                "singular part and inf lambda = -infinity; make the mechanism continuous there (e.g. an allocation "
+                "that reaches its upper value exactly at the threshold)")
