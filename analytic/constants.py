@@ -162,6 +162,24 @@ def solve_constants(constants: Sequence[Constant], dps: int, known: Mapping | No
     return values
 
 
+def bisect(f, lo, hi, flo, tolerance):
+    """Shrink a sign-change bracket [lo, hi] of f (f(lo) = flo) to width <= tolerance.
+
+    Returns ``(lo, hi, exact)``: the final bracket, and a point where f is exactly 0
+    if one was hit (else None).
+    """
+    while hi - lo > tolerance:
+        mid = (lo + hi) / 2
+        fmid = f(mid)
+        if fmid == 0:
+            return mid, mid, mid
+        if mpmath.sign(fmid) == mpmath.sign(flo):
+            lo, flo = mid, fmid
+        else:
+            hi = mid
+    return lo, hi, None
+
+
 def _bracketed_root(f, lo, hi, flo):
     """Root of f on [lo, hi] (sign change known): bisection to a small bracket, then Anderson.
 
@@ -169,32 +187,15 @@ def _bracketed_root(f, lo, hi, flo):
     make the bracketing secant (Anderson) reliable, and its result is checked to
     stay inside the bracket.
     """
-    for _ in range(60):
-        mid = (lo + hi) / 2
-        fmid = f(mid)
-        if fmid == 0:
-            return mid
-        if mpmath.sign(fmid) == mpmath.sign(flo):
-            lo, flo = mid, fmid
-        else:
-            hi = mid
-        if hi - lo <= mpmath.mpf(10) ** (-4) * (1 + abs(lo)):
-            break
+    lo, hi, exact = bisect(f, lo, hi, flo, mpmath.mpf(10) ** (-4) * (1 + abs(lo)))
+    if exact is not None:
+        return exact
     try:
         root = mpmath.findroot(f, (lo, hi), solver="anderson")
     except (ValueError, ZeroDivisionError):
         root = None
     if root is None or not (lo <= root <= hi):
         # Slow but certain: finish by bisection.
-        tol = mpmath.mpf(10) ** (-mpmath.mp.dps) * (1 + abs(lo))
-        while hi - lo > tol:
-            mid = (lo + hi) / 2
-            fmid = f(mid)
-            if fmid == 0:
-                return mid
-            if mpmath.sign(fmid) == mpmath.sign(flo):
-                lo, flo = mid, fmid
-            else:
-                hi = mid
-        root = (lo + hi) / 2
+        lo, hi, exact = bisect(f, lo, hi, f(lo), mpmath.mpf(10) ** (-mpmath.mp.dps) * (1 + abs(lo)))
+        root = exact if exact is not None else (lo + hi) / 2
     return mpmath.mpf(root)

@@ -9,45 +9,36 @@ r"""Information structures on the signal space :math:`[l, \infty)^N` with densit
 
 Densities may be piecewise, and may jump across a region boundary: the jump
 contributes a singular (surface) term to the potential bound, which irmd computes
-(see ``irmd.verify.model``).
+(see ``irmd.verify.jumps``).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping
 
 import sympy as sp
 
-from .mechanism import _pairs
+from .mechanism import ExpressionTable
+
+
+class _Densities(ExpressionTable):
+    what = "density"
+
+    @staticmethod
+    def _key(key):
+        return str(key)  # state labels
 
 
 @dataclass(frozen=True)
-class Information:
+class Information(_Densities):
     """Densities sigma(x, theta) by state label (explicit form)."""
 
     density: tuple
     lower: sp.Expr = sp.S.Zero
 
-    @staticmethod
-    def make(density: Mapping, lower=0) -> "Information":
-        return Information(_pairs({str(k): v for k, v in density.items()}, "density"), sp.sympify(lower))
-
-    @property
-    def mapping(self) -> dict:
-        return dict(self.density)
-
 
 @dataclass(frozen=True)
-class SymmetricInformation:
+class SymmetricInformation(_Densities):
     """Densities sigma(y, theta) of the signal profile as functions of the total y."""
 
     density: tuple
     lower: sp.Expr = sp.S.Zero
-
-    @staticmethod
-    def make(density: Mapping, lower=0) -> "SymmetricInformation":
-        return SymmetricInformation(_pairs({str(k): v for k, v in density.items()}, "density"), sp.sympify(lower))
-
-    @property
-    def mapping(self) -> dict:
-        return dict(self.density)

@@ -16,7 +16,7 @@ constants and :class:`~irmd.analytic.functions.DefinedFunction` s such as ``T(y)
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Mapping
 
 import sympy as sp
@@ -37,36 +37,42 @@ def _pairs(mapping: Mapping, what: str) -> tuple:
     return tuple(pairs)
 
 
+class ExpressionTable:
+    """Shared behaviour of mechanisms and information structures: a table of
+    (key, expression) pairs (the dataclass's first field) and the bottom ``lower``
+    of the space, built from a mapping by ``make``."""
+
+    what = "expression"
+
+    @staticmethod
+    def _key(key):
+        return key
+
+    @classmethod
+    def make(cls, entries: Mapping, lower=0):
+        return cls(_pairs({cls._key(k): v for k, v in entries.items()}, cls.what), sp.sympify(lower))
+
+    @property
+    def mapping(self) -> dict:
+        return dict(getattr(self, fields(self)[0].name))
+
+
 @dataclass(frozen=True)
-class Mechanism:
+class Mechanism(ExpressionTable):
     """Outcome coordinates as functions of the action profile (explicit form)."""
 
     outcome: tuple
     lower: sp.Expr = sp.S.Zero
-
-    @staticmethod
-    def make(outcome: Mapping, lower=0) -> "Mechanism":
-        return Mechanism(_pairs(outcome, "mechanism outcome"), sp.sympify(lower))
-
-    @property
-    def mapping(self) -> dict:
-        return dict(self.outcome)
+    what = "mechanism outcome"
 
 
 @dataclass(frozen=True)
-class SymmetricMechanism:
+class SymmetricMechanism(ExpressionTable):
     """Agent i's coordinates as functions of its own action ``s`` and the total ``y``."""
 
     outcome: tuple
     lower: sp.Expr = sp.S.Zero
-
-    @staticmethod
-    def make(outcome: Mapping, lower=0) -> "SymmetricMechanism":
-        return SymmetricMechanism(_pairs(outcome, "mechanism outcome"), sp.sympify(lower))
-
-    @property
-    def mapping(self) -> dict:
-        return dict(self.outcome)
+    what = "mechanism outcome"
 
 
 def check_outcome_keys(given: Mapping, expected, what: str):

@@ -31,124 +31,6 @@ def _order(n):
     return n
 
 
-class ErlangPDF(sp.Function):
-    r"""g_n(y) = y^{n-1} e^{-y} / (n-1)!  (g_0 = 0)."""
-
-    nargs = 2
-
-    @classmethod
-    def eval(cls, n, y):
-        n = _order(n)
-        if n == 0:
-            return sp.S.Zero
-        if y == 0 and n.is_Integer:
-            return sp.S.One if n == 1 else sp.S.Zero
-
-    def fdiff(self, argindex=2):
-        n, y = self.args
-        if argindex == 2:
-            return ErlangPDF(n - 1, y) - ErlangPDF(n, y)
-        raise sp.ArgumentIndexError(self, argindex)
-
-    def _eval_rewrite_as_exp(self, n, y, **kwargs):
-        return y ** (n - 1) * sp.exp(-y) / sp.factorial(n - 1)
-
-    def _eval_is_nonnegative(self):
-        n, y = self.args
-        if y.is_nonnegative:
-            return True
-
-    def _eval_evalf(self, prec):
-        n, y = self.args
-        if n.is_Integer and y.is_number:
-            with mpmath.workprec(prec):
-                return sp.Float(erlang_pdf(int(n), mpmath.mpf(y._to_mpmath(prec))), precision=prec)
-
-    def _latex(self, printer):
-        n, y = self.args
-        return r"g_{%s}\left(%s\right)" % (printer._print(n), printer._print(y))
-
-
-class ErlangCDF(sp.Function):
-    r"""G_n(y) = P(Erlang(n) <= y)  (G_0 = 1)."""
-
-    nargs = 2
-
-    @classmethod
-    def eval(cls, n, y):
-        n = _order(n)
-        if n == 0:
-            return sp.S.One
-        if y == 0:
-            return sp.S.Zero
-
-    def fdiff(self, argindex=2):
-        n, y = self.args
-        if argindex == 2:
-            return ErlangPDF(n, y)
-        raise sp.ArgumentIndexError(self, argindex)
-
-    def _eval_rewrite_as_exp(self, n, y, **kwargs):
-        if n.is_Integer and int(n) <= EXPAND_MAX_ORDER:
-            return 1 - sp.exp(-y) * sum(y**k / sp.factorial(k) for k in range(int(n)))
-        return None
-
-    def _eval_is_nonnegative(self):
-        n, y = self.args
-        if y.is_nonnegative:
-            return True
-
-    def _eval_evalf(self, prec):
-        n, y = self.args
-        if n.is_Integer and y.is_number:
-            with mpmath.workprec(prec):
-                return sp.Float(erlang_cdf(int(n), mpmath.mpf(y._to_mpmath(prec))), precision=prec)
-
-    def _latex(self, printer):
-        n, y = self.args
-        return r"G_{%s}\left(%s\right)" % (printer._print(n), printer._print(y))
-
-
-class ErlangSF(sp.Function):
-    r"""1 - G_n(y), the survival function; kept separate to avoid cancellation for large y."""
-
-    nargs = 2
-
-    @classmethod
-    def eval(cls, n, y):
-        n = _order(n)
-        if n == 0:
-            return sp.S.Zero
-        if y == 0:
-            return sp.S.One
-
-    def fdiff(self, argindex=2):
-        n, y = self.args
-        if argindex == 2:
-            return -ErlangPDF(n, y)
-        raise sp.ArgumentIndexError(self, argindex)
-
-    def _eval_rewrite_as_exp(self, n, y, **kwargs):
-        if n.is_Integer and int(n) <= EXPAND_MAX_ORDER:
-            return sp.exp(-y) * sum(y**k / sp.factorial(k) for k in range(int(n)))
-        return None
-
-    def _eval_is_nonnegative(self):
-        n, y = self.args
-        if y.is_nonnegative:
-            return True
-
-    def _eval_evalf(self, prec):
-        n, y = self.args
-        if n.is_Integer and y.is_number:
-            with mpmath.workprec(prec):
-                return sp.Float(erlang_sf(int(n), mpmath.mpf(y._to_mpmath(prec))), precision=prec)
-
-    def _latex(self, printer):
-        n, y = self.args
-        return r"\bar{G}_{%s}\left(%s\right)" % (printer._print(n), printer._print(y))
-
-
 def erlang_pdf(n: int, y):
     """g_n(y) with mpmath at the current precision (no overflow for huge n)."""
     n = int(n)
@@ -182,6 +64,121 @@ def erlang_sf(n: int, y):
     if y <= 0:
         return mpmath.mpf(1)
     return mpmath.gammainc(n, y, mpmath.inf, regularized=True)
+
+
+class _Erlang(sp.Function):
+    """Shared behaviour: two arguments (order, point), exact derivative in the point,
+    mpmath evaluation, a LaTeX name, and an optional expansion for small orders."""
+
+    nargs = 2
+    latex_name = ""
+
+    @staticmethod
+    def numeric(n: int, y):  # pragma: no cover - each subclass supplies it
+        raise NotImplementedError
+
+    @classmethod
+    def special_value(cls, n, y):
+        """Closed values (order 0, point 0) or None."""
+        return None
+
+    @staticmethod
+    def derivative(n, y):  # pragma: no cover - each subclass supplies it
+        raise NotImplementedError
+
+    @classmethod
+    def eval(cls, n, y):
+        return cls.special_value(_order(n), y)
+
+    def fdiff(self, argindex=2):
+        if argindex == 2:
+            return self.derivative(*self.args)
+        raise sp.ArgumentIndexError(self, argindex)
+
+    def _eval_is_nonnegative(self):
+        if self.args[1].is_nonnegative:
+            return True
+
+    def _eval_evalf(self, prec):
+        n, y = self.args
+        if n.is_Integer and y.is_number:
+            with mpmath.workprec(prec):
+                return sp.Float(self.numeric(int(n), mpmath.mpf(y._to_mpmath(prec))), precision=prec)
+
+    def _latex(self, printer):
+        n, y = self.args
+        return r"%s_{%s}\left(%s\right)" % (self.latex_name, printer._print(n), printer._print(y))
+
+
+def _small(n) -> bool:
+    return n.is_Integer and int(n) <= EXPAND_MAX_ORDER
+
+
+class ErlangPDF(_Erlang):
+    r"""g_n(y) = y^{n-1} e^{-y} / (n-1)!  (g_0 = 0)."""
+
+    latex_name = "g"
+    numeric = staticmethod(erlang_pdf)
+
+    @classmethod
+    def special_value(cls, n, y):
+        if n == 0:
+            return sp.S.Zero
+        if y == 0 and n.is_Integer:
+            return sp.S.One if n == 1 else sp.S.Zero
+
+    @staticmethod
+    def derivative(n, y):
+        return ErlangPDF(n - 1, y) - ErlangPDF(n, y)
+
+    def _eval_rewrite_as_exp(self, n, y, **kwargs):
+        return y ** (n - 1) * sp.exp(-y) / sp.factorial(n - 1)
+
+
+class ErlangCDF(_Erlang):
+    r"""G_n(y) = P(Erlang(n) <= y)  (G_0 = 1)."""
+
+    latex_name = "G"
+    numeric = staticmethod(erlang_cdf)
+
+    @classmethod
+    def special_value(cls, n, y):
+        if n == 0:
+            return sp.S.One
+        if y == 0:
+            return sp.S.Zero
+
+    @staticmethod
+    def derivative(n, y):
+        return ErlangPDF(n, y)
+
+    def _eval_rewrite_as_exp(self, n, y, **kwargs):
+        if _small(n):
+            return 1 - sp.exp(-y) * sum(y**k / sp.factorial(k) for k in range(int(n)))
+        return None
+
+
+class ErlangSF(_Erlang):
+    r"""1 - G_n(y), the survival function; kept separate to avoid cancellation for large y."""
+
+    latex_name = r"\bar{G}"
+    numeric = staticmethod(erlang_sf)
+
+    @classmethod
+    def special_value(cls, n, y):
+        if n == 0:
+            return sp.S.Zero
+        if y == 0:
+            return sp.S.One
+
+    @staticmethod
+    def derivative(n, y):
+        return -ErlangPDF(n, y)
+
+    def _eval_rewrite_as_exp(self, n, y, **kwargs):
+        if _small(n):
+            return sp.exp(-y) * sum(y**k / sp.factorial(k) for k in range(int(n)))
+        return None
 
 
 #: lambdify name -> mpmath implementation, for numeric evaluation of expressions.

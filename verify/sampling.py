@@ -21,7 +21,7 @@ from typing import Sequence
 import mpmath
 import sympy as sp
 
-from irmd.analytic.constants import mpmath_function
+from irmd.analytic.constants import bisect, mpmath_function
 
 from .regions import Surface
 
@@ -158,19 +158,8 @@ def sample(
 
 
 def _bisect(f, lo, hi, flo):
-    tol = mpmath.mpf(10) ** (-mpmath.mp.dps + 5) * (1 + abs(hi))
-    for _ in range(4 * mpmath.mp.prec):
-        if hi - lo <= tol:
-            break
-        mid = (lo + hi) / 2
-        fmid = f(mid)
-        if fmid == 0:
-            return mid
-        if mpmath.sign(fmid) == mpmath.sign(flo):
-            lo, flo = mid, fmid
-        else:
-            hi = mid
-    return (lo + hi) / 2
+    lo, hi, exact = bisect(f, lo, hi, flo, mpmath.mpf(10) ** (-mpmath.mp.dps + 5) * (1 + abs(hi)))
+    return exact if exact is not None else (lo + hi) / 2
 
 
 def in_closure(point: Point, region_sides: dict, surfaces: Sequence[Surface]) -> bool:
