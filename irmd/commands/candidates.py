@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import json
+import os
+import sys
+from pathlib import Path
 
 from irmd.errors import InputError
 from irmd.status import EXIT_OK, Verdict
@@ -20,7 +23,11 @@ def register(subparsers):
     )
     p.add_argument("name", nargs="?", help="built-in candidate (see `irmd list`)")
     p.add_argument("--all", action="store_true", help="verify every built-in candidate at its default parameters")
+    p.add_argument("--file", metavar="FILE.py", default=None,
+                   help="verify the candidate of a Python file (trusted code, like any script; see `irmd new`)")
     add_candidate_arguments(p)
+    p.add_argument("--plot", metavar="DIR", default=None,
+                   help="write residual plots of the SVO, the IVO and each PDE to DIR (created if missing)")
     p.set_defaults(handler=verify_command)
 
 
@@ -79,22 +86,56 @@ def _verify_one(name, params, args):
     return verify(candidate, dps=args.dps, symbolic=not args.numeric, budget_seconds=args.budget)
 
 
+def _verify_file(path, params, args):
+    from irmd.candidate_files import build_from_file
+    from irmd.verify import verify
+
+    candidate = build_from_file(path, params)
+    return verify(candidate, dps=args.dps, symbolic=not args.numeric, budget_seconds=args.budget)
+
+
 def verify_command(args) -> int:
     from irmd.analytic import library
 
-    if args.all == bool(args.name):
-        raise InputError("give a candidate NAME or --all (not both)")
+    if sum((args.all, bool(args.name), args.file is not None)) != 1:
+        raise InputError("give one of: a candidate NAME, --file FILE.py or --all")
     if args.all and args.param:
         raise InputError("--param cannot be combined with --all")
-    names = library.names() if args.all else [args.name]
     params = parse_params(args.param)
-    certificates = [_verify_one(name, params, args) for name in names]
+    if args.plot is not None and os.path.exists(args.plot) and not os.path.isdir(args.plot):
+        raise InputError(f"--plot {args.plot}: exists and is not a folder")
+    if args.file is not None:
+        certificates = [_verify_file(args.file, params, args)]
+    else:
+        names = library.names() if args.all else [args.name]
+        certificates = [_verify_one(name, params, args) for name in names]
+    if args.plot is not None:
+        _plot(certificates, args)
     if args.json:
         payload = [c.to_dict() for c in certificates] if args.all else certificates[0].to_dict()
         print(json.dumps(payload, indent=2))
     else:
         print("\n\n".join(c.summary() for c in certificates))
     return worst_exit(c.status for c in certificates)
+
+
+def _plot(certificates, args) -> None:
+    """Residual plots of each certificate (a sub-folder per candidate with --all); paths to stderr."""
+    from irmd.verify.plots import plot_residuals
+
+    folder = Path(args.plot)
+    for certificate in certificates:
+        target = folder / certificate.candidate if args.all else folder
+        try:
+            paths = plot_residuals(certificate, target)
+        except InputError:
+            raise
+        except Exception as error:  # noqa: BLE001 - a failed picture must not hide the verdict
+            print(f"irmd: warning: no plots for {certificate.candidate} ({type(error).__name__}: {error})",
+                  file=sys.stderr)
+            continue
+        if not args.json:
+            print(f"plots: {', '.join(str(p) for p in paths)}", file=sys.stderr)
 
 
 def worst_exit(statuses) -> int:

@@ -1,0 +1,423 @@
+r"""Candidate files: a user's own saddle point as a Python module.
+
+A candidate file is a ``.py`` module that builds a candidate with the public API
+(:mod:`irmd.analytic`) and exposes it under the name ``candidate``, either
+
+* as a :class:`~irmd.analytic.candidate.Candidate` (fixed, no parameters), or
+* as a function of its free parameters, ``def candidate(N=2, mu1="1/2"): ...``,
+  whose defaults ``--param KEY=VALUE`` overrides.
+
+Parameter values are read exactly, by the kind of their default:
+
+=================================  ==============================================
+default                            the function receives
+=================================  ==============================================
+``int`` (``N=2``)                  a Python ``int`` (``--param N=2.5`` is an error)
+a number (``0.5``, ``"1/2"``)      an exact ``sympy.Rational`` (``"0.1"`` is 1/10)
+``None`` or no default             a ``sympy.Rational`` (no default: required)
+``bool`` (``debug=False``)         ``True``/``False`` (``true, false, 1, 0, yes, no``)
+any other string                   the text as given
+=================================  ==============================================
+
+Every parameter is passed explicitly, defaults included (``mu1="1/2"`` arrives
+as ``Rational(1, 2)``), so the function sees one type per parameter.
+
+Loading
+-------
+The file is compiled and run as a fresh module with :mod:`importlib`'s module
+machinery: no shell, no subprocess, no bytecode written next to the file, and
+its folder is not put on ``sys.path`` (a candidate file is one self-contained
+module that imports irmd, sympy, mpmath and the standard library).  While the
+module runs and while its ``candidate(...)`` function is called, an audit hook
+refuses, in that thread, every attempt to start a process (``subprocess``,
+``os.system``, ``os.exec*``, ``os.spawn*``, ``os.fork``, ``os.posix_spawn``) or to
+use the network (sockets, name lookups, ``urllib``).  That is a guard against
+accidents, **not a sandbox**: a candidate file is ordinary Python running with
+your permissions (it can read and write files, start threads, call C code), so
+load only files you trust, as you would run any script.
+
+Errors
+------
+A file that is missing, not a ``.py`` file, does not compile, raises, tries a
+forbidden operation, lacks ``candidate`` or yields something other than a
+Candidate raises :class:`CandidateFileError` (an
+:class:`~irmd.errors.InputError`: one line, exit code 3) that names the file
+and the line, e.g. ``my_candidate.py, line 12: ZeroDivisionError: division by
+zero``.
+"""
+from __future__ import annotations
+
+import ast
+import hashlib
+import importlib.util
+import inspect
+import sys
+import threading
+import traceback
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Mapping
+
+import sympy as sp
+
+from .errors import InputError, ParameterError
+from .numbers import parse_exact
+
+#: The name a candidate file must define.
+ENTRY_POINT = "candidate"
+
+
+class CandidateFileError(InputError):
+    """A candidate file that cannot be loaded or built; the message names the file and line."""
+
+    def __init__(self, path: str, line: int | None, message: str):
+        self.path, self.line, self.reason = path, line, message
+        where = f"{path}, line {line}" if line else path
+        super().__init__(f"{where}: {message}")
+
+    def __reduce__(self):  # picklable, so a Dask worker can send it back
+        return (CandidateFileError, (self.path, self.line, self.reason))
+
+
+# ---------------------------------------------------------------------- the guard
+class _Forbidden(BaseException):
+    """Raised by the audit hook; a BaseException so that ``except Exception`` in the file cannot hide it."""
+
+
+_PROCESS_EVENTS = frozenset({
+    "subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork", "os.forkpty",
+    "os.startfile", "os.popen",
+})
+_NETWORK_EVENTS = frozenset({
+    "socket.__new__", "socket.connect", "socket.bind", "socket.getaddrinfo", "socket.gethostbyname",
+    "socket.gethostbyaddr", "socket.getnameinfo", "socket.sendto", "socket.sendmsg", "urllib.Request",
+})
+_guard = threading.local()
+_hook_lock = threading.Lock()
+_hook_installed = False
+
+
+def _audit(event: str, args) -> None:
+    # Called for every audited event of the process: return at once unless this
+    # thread is loading a candidate file.
+    if not getattr(_guard, "depth", 0):
+        return
+    if event in _PROCESS_EVENTS:
+        raise _Forbidden(f"candidate files may not start processes ({event})")
+    if event in _NETWORK_EVENTS:
+        raise _Forbidden(f"candidate files may not use the network ({event})")
+
+
+@contextmanager
+def no_processes_or_network():
+    """Refuse, in this thread, process creation and network access for the duration of the block.
+
+    An audit hook (:func:`sys.addaudithook`) cannot be removed once installed,
+    so one hook is installed on first use and stays inert outside these blocks.
+    """
+    global _hook_installed
+    with _hook_lock:
+        if not _hook_installed:
+            sys.addaudithook(_audit)
+            _hook_installed = True
+    _guard.depth = getattr(_guard, "depth", 0) + 1
+    try:
+        yield
+    finally:
+        _guard.depth -= 1
+
+
+# ---------------------------------------------------------------------- parameters
+@dataclass(frozen=True)
+class FileParameter:
+    """A free parameter of a candidate function: name, kind and default (as text; None if required)."""
+
+    name: str
+    kind: str               # "integer" | "number" | "boolean" | "text" | "fixed"
+    default: str | None
+    required: bool = False
+
+    def parse(self, text):
+        """The value handed to the function for the user's ``text``."""
+        what = f"parameter {self.name}"
+        if self.kind == "fixed":
+            raise ParameterError(f"{what} has a default of a type --param cannot give; change it in the file")
+        if self.kind == "text":
+            return str(text)
+        if self.kind == "boolean":
+            word = str(text).strip().lower()
+            if word in ("true", "1", "yes"):
+                return True
+            if word in ("false", "0", "no"):
+                return False
+            raise ParameterError(f"{what} must be true or false, got {text!r}")
+        value = parse_exact(text, what)
+        if self.kind == "integer":
+            if not value.is_Integer:
+                raise ParameterError(f"{what} must be an integer, got {text}")
+            return int(value)
+        return value
+
+
+def _describe_default(value) -> tuple[str, str | None]:
+    """(kind, default text) of a parameter from its default value."""
+    if value is None:
+        return "number", None
+    if isinstance(value, bool):
+        return "boolean", str(value).lower()
+    if isinstance(value, int):
+        return "integer", str(value)
+    if isinstance(value, sp.Integer):
+        return "integer", str(value)
+    if isinstance(value, (float, sp.Rational)) or type(value).__name__ == "Fraction":
+        return "number", str(parse_exact(value))
+    if isinstance(value, str):
+        try:
+            parse_exact(value)
+        except InputError:
+            return "text", value
+        return "number", value
+    return "fixed", None
+
+
+def signature_parameters(function: Callable) -> tuple[tuple[FileParameter, ...], bool]:
+    """The parameters of a candidate function, and whether it accepts extra keywords (``**kwargs``)."""
+    try:
+        signature = inspect.signature(function)
+    except (TypeError, ValueError):
+        return (), False
+    out, extra = [], False
+    for p in signature.parameters.values():
+        if p.kind is p.VAR_KEYWORD:
+            extra = True
+            continue
+        if p.kind in (p.VAR_POSITIONAL, p.POSITIONAL_ONLY):
+            continue
+        if p.default is p.empty:
+            kind = "integer" if p.annotation in (int, "int") else "number"
+            out.append(FileParameter(p.name, kind, None, required=True))
+            continue
+        kind, default = _describe_default(p.default)
+        if kind == "number" and p.annotation in (int, "int"):
+            kind = "integer"
+        out.append(FileParameter(p.name, kind, default))
+    return tuple(out), extra
+
+
+# ---------------------------------------------------------------------- loading
+@dataclass(frozen=True, eq=False)
+class CandidateFile:
+    """A loaded candidate file: the module's ``candidate`` object and its parameters.
+
+    ``path`` is the file as the user named it (used in messages); ``source`` its
+    bytes, which is all a Dask worker needs to load the same file elsewhere.
+    """
+
+    path: str
+    source: bytes
+    entry: object
+    parameters: tuple[FileParameter, ...]
+    accepts_extra: bool
+    module_name: str
+
+    @property
+    def is_function(self) -> bool:
+        return callable(self.entry) and not _is_candidate(self.entry)
+
+    @property
+    def name(self) -> str:
+        return Path(self.path).name
+
+    def parameter(self, name: str) -> FileParameter:
+        for p in self.parameters:
+            if p.name == name:
+                return p
+        if self.accepts_extra:
+            return FileParameter(name, "number", None)
+        if not self.is_function:
+            raise ParameterError(f"{self.name} exposes a fixed candidate without parameters; define "
+                                 f"`def {ENTRY_POINT}(...)` with keyword defaults to take --param")
+        known = ", ".join(p.name for p in self.parameters) or "none"
+        raise ParameterError(f"unknown parameter {name!r} for {self.name}; parameters are: {known}")
+
+    def arguments(self, params: Mapping | None = None) -> dict:
+        """Keyword arguments of ``candidate(...)``: every default parsed, overridden by ``params``."""
+        params = dict(params or {})
+        for key in params:
+            self.parameter(key)  # rejects unknown names
+        kwargs = {}
+        for p in self.parameters:
+            if p.name in params:
+                kwargs[p.name] = p.parse(params[p.name])
+            elif p.required:
+                raise ParameterError(f"{self.name}: parameter {p.name} has no default; give --param {p.name}=...")
+            elif p.default is not None and p.kind != "fixed":
+                kwargs[p.name] = p.parse(p.default)
+        for key in params:
+            if key not in kwargs:
+                kwargs[key] = self.parameter(key).parse(params[key])
+        return kwargs
+
+    def build(self, params: Mapping | None = None):
+        """The Candidate for ``params`` (strings or numbers); errors name the file and line."""
+        if not self.is_function:
+            if params:
+                self.parameter(next(iter(params)))  # raises: a fixed candidate has no parameters
+            return self.entry
+        kwargs = self.arguments(params)
+        try:
+            with no_processes_or_network():
+                result = self.entry(**kwargs)
+        except KeyboardInterrupt:
+            raise
+        except (Exception, _Forbidden, SystemExit) as error:  # noqa: BLE001 - any failure of user code
+            raise self._error(error) from None
+        if not _is_candidate(result):
+            line = getattr(getattr(self.entry, "__code__", None), "co_firstlineno", None)
+            raise CandidateFileError(self.path, line, f"{ENTRY_POINT}(...) returned {_kind(result)}, not an irmd "
+                                     "Candidate (build one with irmd.analytic.candidate.make_candidate)")
+        return result
+
+    def _error(self, error: BaseException) -> CandidateFileError:
+        return CandidateFileError(self.path, _line_in_file(error, self.path), _message(error))
+
+
+def _is_candidate(value) -> bool:
+    from irmd.analytic.candidate import Candidate
+
+    return isinstance(value, Candidate)
+
+
+def _kind(value) -> str:
+    return "None" if value is None else f"a {type(value).__name__}"
+
+
+def _message(error: BaseException) -> str:
+    if isinstance(error, _Forbidden):
+        return str(error)
+    if isinstance(error, SystemExit):
+        return f"the file called sys.exit({error.code!r})"
+    if isinstance(error, SyntaxError):
+        return f"SyntaxError: {error.msg}"
+    text = " ".join(str(error).split())
+    if isinstance(error, InputError):  # irmd's own validation: the message says it all
+        return text
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
+def _line_in_file(error: BaseException, filename: str) -> int | None:
+    """The last line of the candidate file in the traceback (where the file called what failed)."""
+    if isinstance(error, SyntaxError) and error.filename == filename:
+        return error.lineno
+    line = None
+    for frame, lineno in traceback.walk_tb(error.__traceback__):
+        if frame.f_code.co_filename == filename:
+            line = lineno
+    return line
+
+
+def _assignment_line(source: bytes, name: str) -> int | None:
+    """Line of the last top-level definition of ``name`` (for 'wrong type' messages)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    line = None
+    for node in tree.body:
+        targets = []
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            targets = [node.name]
+        elif isinstance(node, ast.Assign):
+            targets = [t.id for t in node.targets if isinstance(t, ast.Name)]
+        elif isinstance(node, (ast.AnnAssign, ast.AugAssign)) and isinstance(node.target, ast.Name):
+            targets = [node.target.id]
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            targets = [(a.asname or a.name).split(".")[0] for a in node.names]
+        if name in targets:
+            line = node.lineno
+    return line
+
+
+def read_candidate_file(path) -> tuple[str, bytes]:
+    """(display path, bytes) of a candidate file; rejects anything but an existing ``.py`` file."""
+    display = str(path)
+    p = Path(path)
+    if p.suffix != ".py":
+        raise CandidateFileError(display, None, "a candidate file must be a Python module ending in .py")
+    if not p.exists():
+        raise CandidateFileError(display, None, "no such file")
+    if not p.is_file():
+        raise CandidateFileError(display, None, "not a regular file")
+    try:
+        return display, p.read_bytes()
+    except OSError as error:
+        raise CandidateFileError(display, None, f"cannot read it ({error.strerror or error})") from None
+
+
+def load_candidate_file(path) -> CandidateFile:
+    """Load the candidate file at ``path`` (see the module docstring)."""
+    display, source = read_candidate_file(path)
+    return load_candidate_source(display, source)
+
+
+_CACHE: dict[tuple[str, str], CandidateFile] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def load_candidate_source(path: str, source: bytes, *, cache: bool = False) -> CandidateFile:
+    """Load a candidate module from its bytes; ``path`` names it in messages and tracebacks.
+
+    With ``cache=True`` the module is compiled and run once per (path, content)
+    in this process, which is what sweep workers use: every point of a sweep
+    calls the same ``candidate(...)`` function.
+    """
+    digest = hashlib.sha256(source).hexdigest()
+    key = (path, digest)
+    if cache:
+        with _CACHE_LOCK:
+            if key in _CACHE:
+                return _CACHE[key]
+    module_name = f"irmd_candidate_{Path(path).stem.replace('-', '_')}_{digest[:12]}"
+    # Compiled under the path the user gave: tracebacks are matched to the file by
+    # this name, and messages show it as typed.
+    filename = path
+    spec = importlib.util.spec_from_loader(module_name, loader=None, origin=filename)
+    module = importlib.util.module_from_spec(spec)
+    module.__file__ = filename
+    try:
+        code = compile(source, filename, "exec", dont_inherit=True)
+    except SyntaxError as error:
+        raise CandidateFileError(path, error.lineno, _message(error)) from None
+    except ValueError as error:  # null bytes
+        raise CandidateFileError(path, None, f"cannot compile it ({error})") from None
+    # Registered while it runs: dataclasses and pickling look the module up by name.
+    sys.modules[module_name] = module
+    try:
+        with no_processes_or_network():
+            exec(code, module.__dict__)  # noqa: S102 - a trusted user module, see the module docstring
+    except KeyboardInterrupt:
+        sys.modules.pop(module_name, None)
+        raise
+    except (Exception, _Forbidden, SystemExit) as error:  # noqa: BLE001 - any failure of user code
+        sys.modules.pop(module_name, None)
+        raise CandidateFileError(path, _line_in_file(error, filename), _message(error)) from None
+    if not hasattr(module, ENTRY_POINT):
+        sys.modules.pop(module_name, None)
+        raise CandidateFileError(path, None, f"defines no `{ENTRY_POINT}`: expose a Candidate, or a function "
+                                 f"returning one, under that name (irmd new NAME writes a template)")
+    entry = getattr(module, ENTRY_POINT)
+    if not (_is_candidate(entry) or callable(entry)):
+        raise CandidateFileError(path, _assignment_line(source, ENTRY_POINT),
+                                 f"`{ENTRY_POINT}` is {_kind(entry)}, not an irmd Candidate or a function returning one")
+    parameters, extra = signature_parameters(entry) if not _is_candidate(entry) else ((), False)
+    loaded = CandidateFile(path, source, entry, parameters, extra, module_name)
+    if cache:
+        with _CACHE_LOCK:
+            _CACHE[key] = loaded
+    return loaded
+
+
+def build_from_file(path, params: Mapping | None = None):
+    """Load the candidate file at ``path`` and build its candidate with ``params`` (strings or numbers)."""
+    return load_candidate_file(path).build(params)

@@ -1,0 +1,66 @@
+"""Residual plots: the data behind them is right (zero where the checks passed, not where they failed)."""
+import numpy as np
+import pytest
+import sympy as sp
+
+from irmd.analytic.library import auction, build
+from irmd.candidate_files import build_from_file
+from irmd.verify import verify
+from irmd.verify.plots import plot_residuals, residuals
+
+from .test_cli import EXAMPLES, PNG
+
+
+@pytest.fixture(scope="module")
+def auction_n2():
+    return verify(build("common-value-auction", {"N": "2"}), dps=15)
+
+
+def test_two_agents_give_heatmaps_that_vanish_where_they_must(auction_n2):
+    data = residuals(auction_n2)
+    svo0, svo1 = data["svo"]
+    assert svo0.kind == "heatmap" and svo0.values.shape == (41, 41)
+    # lambda(., 1) = L_1 everywhere; lambda(., 0) = L_0 on the support of sigma(., 0) and above it outside.
+    assert svo1.max_abs < 1e-20
+    inside = ~svo0.outside & np.isfinite(svo0.values)
+    assert np.abs(svo0.values[inside]).max() < 1e-20
+    assert svo0.values[svo0.outside].min() > 0.1
+    gap, integrand = data["ivo"]
+    assert gap.max_abs < 1e-20 and integrand.max_abs > 0.05
+    titles = [p.title for p in data["pde"]]
+    assert titles == ["coefficient of t in γ (must vanish)", "ODE of T"]
+    assert all(p.max_abs < 1e-20 for p in data["pde"])
+
+
+def test_many_agents_give_curves_along_the_sum():
+    data = residuals(verify(build("common-value-auction", {"N": "6"}), dps=15, symbolic=False))
+    panel = data["svo"][1]
+    assert panel.kind == "curves" and panel.xlabel == "Σx" and len(panel.values) == 1
+    assert panel.axis[-1] > 6
+
+
+def test_a_wrong_level_shows_up_with_its_counterexample(tmp_path):
+    mutant = auction.common_value_auction(3, "1/2", level_1=auction.L1 + sp.Rational(1, 10))
+    certificate = verify(mutant, dps=15)
+    svo1 = residuals(certificate)["svo"][1]
+    values = svo1.values[0][1]
+    assert np.allclose(values[np.isfinite(values)], -0.1)
+    assert svo1.witness is not None and "y" in svo1.witness
+    paths = plot_residuals(certificate, tmp_path / "mutant")
+    assert [p.name for p in paths] == ["svo.png", "ivo.png", "pde.png"]
+    assert all(p.read_bytes()[:8] == PNG for p in paths)
+
+
+def test_one_agent_refuted_guess_marks_the_ivo_gap():
+    certificate = verify(build_from_file(EXAMPLES / "costly_sale_guess.py"), dps=15)
+    gap = residuals(certificate)["ivo"][0]
+    assert gap.kind == "curves" and gap.xlabel == "x_1"
+    assert gap.witness is not None and gap.max_abs > 0.04   # c q rho on [0, ybar): about 0.044 at c = 1/5
+    assert not residuals(certificate)["pde"][0].max_abs     # the transfer PDE holds: rho = e^-x
+
+
+def test_explicit_two_agent_bilateral_trade(tmp_path):
+    certificate = verify(build("bilateral-trade"), dps=15, symbolic=False)
+    data = residuals(certificate)
+    assert data["svo"][0].kind == "heatmap"
+    assert all(p.max_abs < 1e-9 for p in data["pde"])
