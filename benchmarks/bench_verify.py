@@ -1,6 +1,6 @@
 """Time ``verify`` on the built-in candidates and print a table.
 
-    python benchmarks/bench_verify.py            # auction N = 1..6 and 10 .. 10000
+    python benchmarks/bench_verify.py            # auction N = 1..6 and 10 .. 10000, bilateral trade
     python benchmarks/bench_verify.py --quick    # fewer cases
 """
 from __future__ import annotations
@@ -9,6 +9,7 @@ import argparse
 import time
 
 from irmd.analytic.library import build
+from irmd.numbers import decimal_string
 from irmd.status import Status
 from irmd.verify import verify
 
@@ -22,9 +23,9 @@ def row(name, params, dps):
     certificate = verify(build(name, params), dps=dps)
     seconds = time.perf_counter() - started
     label = " ".join(f"{k}={v}" for k, v in params.items())
-    return (f"{name:22s} {label:24s} {dps:4d} {certificate.status.value:10s} {seconds:8.2f} "
+    return (f"{name:22s} {label:32s} {dps:4d} {certificate.status.value:10s} {seconds:8.2f} "
             f"{count(certificate, Status.PROVED):7d} {count(certificate, Status.CONFIRMED):9d}  "
-            f"{str(certificate.guarantee_lower)[:22]}")
+            f"{decimal_string(certificate.guarantee_lower, 16) if certificate.guarantee_lower is not None else '-'}")
 
 
 def main():
@@ -34,9 +35,11 @@ def main():
     args = parser.parse_args()
     cases = [("common-value-auction", {"N": n, "mu1": "1/2"}) for n in range(1, 7)]
     cases += [("common-value-auction", {"N": n, "mu1": "1/2"}) for n in (10, 100, 1000, 10000)]
+    cases += [("bilateral-trade", {"h": h, "g": "1"}) for h in ("1.01", "1.2", "1.5", "1.9", "1.99", "2.5")]
+    cases += [("bilateral-trade", {"h": "1.5", "g": "1", "eps": "1/10"})]
     if args.quick:
-        cases = cases[:2] + cases[6:8]
-    print(f"{'candidate':22s} {'parameters':24s} {'dps':>4s} {'status':10s} {'seconds':>8s} "
+        cases = cases[:2] + cases[6:8] + cases[12:13]
+    print(f"{'candidate':22s} {'parameters':32s} {'dps':>4s} {'status':10s} {'seconds':>8s} "
           f"{'proved':>7s} {'confirmed':>9s}  value")
     for name, params in cases:
         print(row(name, params, args.dps), flush=True)

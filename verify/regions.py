@@ -17,6 +17,8 @@ from typing import Iterable, Sequence
 
 import sympy as sp
 
+from irmd.errors import CandidateError
+
 _PIECEWISE_LIKE = (sp.Max, sp.Min, sp.Abs, sp.Heaviside, sp.sign)
 
 
@@ -85,7 +87,8 @@ def surfaces_of(exprs: Iterable[sp.Expr], variables: Sequence[sp.Symbol]) -> tup
     constant: list[Surface] = []
     for expr in exprs:
         if equalities(expr):
-            raise ValueError("conditions with == or != are not supported in piecewise definitions")
+            raise CandidateError("piecewise conditions with == or != are not supported (a region must have "
+                                 "interior); use <, <=, > or >=")
         for rel in relationals(expr):
             canon = _canonical(rel)
             if canon is None:

@@ -98,8 +98,32 @@ def solve_linear_ode(definition: DefinedFunction, substitution: dict, budget: Bu
         else:
             closed = (value0 * mu0 + integral) / mu
             steps.append(("T = (T0 mu(y0) + int r mu) / mu", closed))
+        simplified = _simplify_pieces(closed, budget)
+        if simplified is not closed:
+            closed = simplified
+            steps.append(("simplify piece by piece (cancels e^y against e^-y exactly, which numerics cannot)",
+                          closed))
         return closed, steps
     except BudgetExceeded:
         return None, steps
     except (NotImplementedError, ValueError, TypeError, sp.PolynomialError):
         return None, steps
+
+
+def _simplify_pieces(expr: sp.Expr, budget: Budget) -> sp.Expr:
+    """Fold Min/Max/Piecewise to the top and simplify each piece within the budget.
+
+    The integrating-factor solution is a difference of large terms times a large
+    factor (e^y times a combination that vanishes); left as is, it is exact but
+    evaluates to rounding noise times e^y far out.
+    """
+    from .regions import to_piecewise
+
+    try:
+        with budget.step("simplify the ODE solution"):
+            folded = sp.piecewise_fold(to_piecewise(expr))
+            if isinstance(folded, sp.Piecewise):
+                return sp.Piecewise(*[(sp.simplify(e), c) for e, c in folded.args])
+            return sp.simplify(folded)
+    except BudgetExceeded:
+        return expr
