@@ -79,9 +79,12 @@ class Verdict:
 
 @dataclass(frozen=True)
 class Table:
+    """A table; ``long`` tables (``longtable``) break across pages and repeat their header."""
+
     header: tuple
     rows: tuple
     columns: str = ""
+    long: bool = False
 
 
 @dataclass
@@ -110,16 +113,20 @@ class Derivation:
 # ----------------------------------------------------------------------------- text
 _ESCAPES = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
             "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
-            "<": r"\textless{}", ">": r"\textgreater{}"}
+            "<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}"}
 
 
-def escape(text: str) -> str:
-    """Plain text (a check's detail, a note) made safe for LaTeX, with break points."""
+def escape(text: str, breaks: bool = True) -> str:
+    """Plain text made safe for LaTeX (special characters escaped).
+
+    With ``breaks``, long unbroken tokens may break after operators and commas.
+    Text that contains formulas should go through
+    :func:`irmd.derivations.text.text_tex` instead, which sets them in math mode.
+    """
     out = "".join(_ESCAPES.get(ch, ch) for ch in str(text))
-    # Long unbroken tokens (expressions inside a detail string) may break after
-    # operators and commas.
-    for op in ("+", "*", "/", ",", "="):
-        out = out.replace(op, op + r"\allowbreak{}")
+    if breaks:
+        for op in ("+", "*", "/", ",", "="):
+            out = out.replace(op, op + r"\allowbreak{}")
     return out
 
 
@@ -196,7 +203,11 @@ def chain_rows(chain: Chain) -> tuple[str, list]:
     before = r"\noindent{\small %s}" % first.reason + "\n" if first.reason else ""
     rows, texts = [], {}          # texts[k]: intertext before row k
     if own_line:
-        rows.append(r"\MoveEqLeft[1] %s" % lhs)
+        # A left-hand side wider than the line is itself broken (its later lines indented).
+        lhs_lines = ([lhs] if isinstance(first.lhs, (Math, str)) or latex_width(lhs) <= LINE_WIDTH
+                     else break_lines(sp.sympify(first.lhs), LINE_WIDTH - 4))
+        rows.append(r"\MoveEqLeft[1] %s" % lhs_lines[0])
+        rows.extend(r"\MoveEqLeft[1] \quad %s" % line for line in lhs_lines[1:])
     for k, step in enumerate(chain.steps):
         lines = _tex_lines(step.rhs, width)
         note = ""
@@ -232,19 +243,29 @@ def render_item(item) -> str:
     if isinstance(item, Verdict):
         return r"\noindent\emph{Verdict:} %s. %s" % (status_tex(item.status), item.text) + "\n\n"
     if isinstance(item, Table):
-        columns = item.columns or ("l" * len(item.header))
-        lines = [r"\begin{center}\small", r"\begin{tabularx}{\linewidth}{%s}" % columns, r"\toprule",
-                 " & ".join(r"\textbf{%s}" % h for h in item.header) + r" \\", r"\midrule"]
-        lines += [" & ".join(row) + r" \\" for row in item.rows]
-        lines += [r"\bottomrule", r"\end{tabularx}", r"\end{center}"]
-        return "\n".join(lines) + "\n\n"
+        return render_table(item)
     raise TypeError(f"unknown derivation item {type(item).__name__}")
+
+
+def render_table(table: Table) -> str:
+    columns = table.columns or ("l" * len(table.header))
+    header = " & ".join(r"\textbf{%s}" % h for h in table.header) + r" \\"
+    body = [" & ".join(row) + r" \\" for row in table.rows]
+    if table.long:
+        # A longtable breaks across pages (a tabular taller than the page would be an overfull \vbox).
+        lines = [r"{\small", r"\begin{longtable}{%s}" % columns, r"\toprule", header, r"\midrule", r"\endfirsthead",
+                 r"\toprule", header, r"\midrule", r"\endhead", r"\bottomrule", r"\endfoot"]
+        lines += body + [r"\end{longtable}", "}"]
+    else:
+        lines = [r"\begin{center}\small", r"\begin{tabularx}{\linewidth}{%s}" % columns, r"\toprule", header,
+                 r"\midrule"] + body + [r"\bottomrule", r"\end{tabularx}", r"\end{center}"]
+    return "\n".join(lines) + "\n\n"
 
 
 PREAMBLE = r"""\documentclass[11pt,a4paper]{article}
 \usepackage[margin=2.2cm]{geometry}
 \usepackage{amsmath,amssymb,mathtools}
-\usepackage{booktabs,tabularx}
+\usepackage{array,booktabs,tabularx,longtable}
 \usepackage[table]{xcolor}
 \usepackage[hidelinks]{hyperref}
 \allowdisplaybreaks

@@ -26,6 +26,7 @@ import re
 import sympy as sp
 from sympy.core.function import AppliedUndef
 from sympy.printing.latex import LatexPrinter
+from sympy.printing.str import StrPrinter
 
 #: Symbol names that are not covered by sympy's own conventions.
 SYMBOL_NAMES = {
@@ -35,6 +36,10 @@ SYMBOL_NAMES = {
     "eps": r"\epsilon",
     "mu1": r"\mu(1)",
     "mu0": r"\mu(0)",
+    "sigmaL": r"\sigma_{L}",    # the survey's sigma(x, theta) in bilateral trade's low and high states
+    "sigmaH": r"\sigma_{H}",
+    "sL": r"\bar{\sigma}_{L}",
+    "sH": r"\bar{\sigma}_{H}",
 }
 
 
@@ -74,6 +79,15 @@ class IrmdLatexPrinter(LatexPrinter):
                 return f"{name}{chr(39) * int(order)}({self._print(var)})"
         return super()._print_Derivative(expr)
 
+    def _print_Subs(self, expr):
+        # rho'(u) at u = x_1 + x_2 (what Derivative(rho(x_1 + x_2), x_1).doit() gives) is rho'(x_1 + x_2).
+        derivative = _prime_at(expr)
+        if derivative is not None:
+            func, order, point = derivative
+            name = self._print(sp.Symbol(func.__name__))
+            return f"{name}{chr(39) * order}({self._print(point)})"
+        return super()._print_Subs(expr)
+
     def _print_Piecewise(self, expr):
         rows = []
         for e, c in expr.args:
@@ -84,8 +98,9 @@ class IrmdLatexPrinter(LatexPrinter):
     def _print_hyper(self, expr, exp=None):
         ap = ", ".join(self._print(a) for a in expr.ap)
         bq = ", ".join(self._print(b) for b in expr.bq)
-        tex = r"{}_{%d}F_{%d}\left(%s; %s; %s\right)" % (len(expr.ap), len(expr.bq), ap, bq,
-                                                        self._print(expr.argument))
+        # The thin space keeps the prefix subscript {}_1 off a preceding factor's subscript.
+        tex = r"\,{}_{%d}F_{%d}\left(%s; %s; %s\right)" % (len(expr.ap), len(expr.bq), ap, bq,
+                                                          self._print(expr.argument))
         return f"{tex}^{{{exp}}}" if exp is not None else tex
 
     def _print_Pow(self, expr):
@@ -106,6 +121,45 @@ class IrmdLatexPrinter(LatexPrinter):
         args = sorted(expr.args, key=sp.default_sort_key)
         tex = r"%s\left\{%s\right\}" % (name, ", ".join(self._print(a) for a in args))
         return f"{tex}^{{{exp}}}" if exp is not None else tex
+
+
+def _prime_at(expr):
+    """(function, order, point) when ``expr`` is Subs(Derivative(f(u), u, ...), u, point), else None."""
+    if not isinstance(expr, sp.Subs) or len(expr.variables) != 1:
+        return None
+    inner = expr.expr
+    if not isinstance(inner, sp.Derivative) or not isinstance(inner.expr, AppliedUndef):
+        return None
+    if len(inner.expr.args) != 1 or inner.expr.args[0] != expr.variables[0] or len(inner.variable_count) != 1:
+        return None
+    var, order = inner.variable_count[0]
+    if var != expr.variables[0] or order > 3:
+        return None
+    return inner.expr.func, int(order), expr.point[0]
+
+
+class PlainPrinter(StrPrinter):
+    """sympy's str printer with derivatives of one-variable functions as primes: rho'(x_1 + x_2)."""
+
+    def _print_Subs(self, expr):
+        derivative = _prime_at(expr)
+        if derivative is not None:
+            func, order, point = derivative
+            return f"{func.__name__}{chr(39) * order}({self._print(point)})"
+        return super()._print_Subs(expr)
+
+    def _print_Derivative(self, expr):
+        inner = expr.expr
+        if isinstance(inner, AppliedUndef) and len(inner.args) == 1 and len(expr.variable_count) == 1:
+            var, order = expr.variable_count[0]
+            if inner.args[0] == var and order <= 3:
+                return f"{inner.func.__name__}{chr(39) * int(order)}({self._print(var)})"
+        return super()._print_Derivative(expr)
+
+
+def plain(expr) -> str:
+    """Readable plain text of a sympy expression (for the CLI and JSON)."""
+    return PlainPrinter().doprint(sp.sympify(expr))
 
 
 _PRINTER = IrmdLatexPrinter()

@@ -58,7 +58,7 @@ def survey_rate(max_agents: int = 10**6, mu1: str = "0.5") -> dict:
                f"least-squares fit gap ~ C N^(-p) over N = 10..{rows[-1][0]} gives p = {mpmath.nstr(exponent, 6)} "
                f"(survey: O(1/sqrt N)); sqrt(N) * gap = "
                + ", ".join(f"{mpmath.nstr(s, 6)} (N = {n})" for n, s in scaled[-3:]))
-    return {"summary": summary, "exponent": float(exponent), "table": table,
+    return {"summary": summary, "exponent": float(exponent), "mu1": mu1, "table": table,
             "sqrtN_gap": [{"N": n, "value": mpmath.nstr(s, 10)} for n, s in scaled]}
 
 
