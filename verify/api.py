@@ -33,6 +33,7 @@ def verify(
     include_jump_terms: bool = True,
     reject_negative_density: bool = True,
     only: tuple[str, ...] | None = None,
+    plane_integrals: bool = False,
 ) -> Certificate:
     """Verify a candidate saddle point.
 
@@ -59,6 +60,10 @@ def verify(
     only : tuple of check names, optional
         Run only these checks (the verdict is then at best inconclusive unless all
         checks ran).
+    plane_integrals : bool
+        For explicit candidates with N = 2, integrate over the plane by nested
+        quadrature even where the reduction to the total of the signals works (an
+        independent cross-check of that reduction; much slower).
 
     Returns
     -------
@@ -70,6 +75,7 @@ def verify(
         raise InputError(f"verify() needs a Candidate, got {type(candidate).__name__}")
     started = time.monotonic()
     run = _prepare(candidate, dps, symbolic, budget_seconds, step_seconds, include_jump_terms)
+    run.options["plane_integrals"] = plane_integrals
     options = dict(symbolic=symbolic, budget_seconds=budget_seconds, step_seconds=step_seconds,
                    include_jump_terms=include_jump_terms)
     if candidate.family is not None and only is None:

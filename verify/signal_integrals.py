@@ -18,6 +18,7 @@ import sympy as sp
 from irmd.analytic.constants import mpmath_function
 from irmd.analytic.environment import TOTAL
 
+from .plane import integrate_plane, surface_integral_plane
 from .integrate import Integral, bulk_splits, quad_1d, slice_integrand, slice_volume, y_reduce
 from .regions import Surface
 from .sampling import Box
@@ -75,14 +76,19 @@ def integrate_over_signals(run, expr: sp.Expr) -> Integral:
     """Integral of a piecewise ``expr`` over the signal space (see module docstring)."""
     model = run.model
     box = model.signal_box
+    plane = model.kind == "explicit" and model.agents == 2
+    if plane and run.options.get("plane_integrals"):
+        return integrate_plane(run, expr)
     regions = run.regions([expr], box)
     surfaces = regions[0].surfaces if regions else ()
     totals = []
     for s in surfaces:
         h = _total_form(run, s.phi)
         if h is None:
+            if plane:
+                return integrate_plane(run, expr)
             return Integral(None, None, "", f"the region boundary {s.phi} = 0 is not a function of the total "
-                                            f"of the signals; its integral is not supported")
+                                            f"of the signals; with N > 2 its integral is not supported")
         totals.append(h)
     lower = _lower_total(run)
     roots = [r for r in total_roots(run, totals) if r > lower] if totals else []
@@ -115,7 +121,7 @@ def integrate_over_signals(run, expr: sp.Expr) -> Integral:
                 slice_cache[piece] = slice_integrand(piece, box.variables, box.lower[0], run.ctx.budget)
         F, how = slice_cache[piece]
         if F is None:
-            return Integral(None, None, "", how)
+            return integrate_plane(run, expr) if plane else Integral(None, None, "", how)
         methods.add(how)
         part = quad_1d(F, a, b, run.ctx.values, run.ctx.working_dps, splits)
         if not part.ok:
@@ -129,12 +135,17 @@ def integrate_over_signals(run, expr: sp.Expr) -> Integral:
 def surface_integral(run, surface: Surface, F_of_x: sp.Expr):
     r"""(value, roots, method) of int delta(phi(x)) F(x) dx, or (None, [], reason)."""
     model = run.model
+    plane = model.kind == "explicit" and model.agents == 2
+    if plane and run.options.get("plane_integrals"):
+        return surface_integral_plane(run, surface, F_of_x)
     h = _total_form(run, surface.phi)
-    if h is None:
-        return None, [], f"the surface {surface.phi} = 0 is not a function of the total of the signals"
-    F = F_of_x if model.kind == "symmetric" else y_reduce(F_of_x, model.signal_box.variables, run.ctx.budget)
+    F = None if h is None else (F_of_x if model.kind == "symmetric" else
+                                y_reduce(F_of_x, model.signal_box.variables, run.ctx.budget))
     if F is None:
-        return None, [], f"the singular term on {surface.phi} = 0 is not a function of the total of the signals"
+        if plane:
+            return surface_integral_plane(run, surface, F_of_x)
+        return None, [], (f"the singular term on {surface.phi} = 0 is not a function of the total of the signals; "
+                          "with N > 2 it is not supported")
     lower = _lower_total(run)
     roots = [r for r in total_roots(run, [h]) if r > lower]
     if model.kind == "symmetric":
