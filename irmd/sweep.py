@@ -1,0 +1,581 @@
+r"""Sweeps: verify one candidate at every point of a parameter grid, in parallel with Dask.
+
+A sweep is a candidate source (a built-in name, or a candidate file) and one
+axis per parameter; the grid is their Cartesian product, in the order given.
+Axes are written as on the command line (:func:`parse_axis`):
+
+``N=1..50``            the integers 1, 2, ..., 50 (both ends included)
+``mu1=0.1,0.5,0.9``    a list (items may themselves be ranges: ``N=1..4,8,16``)
+``c=0..0.4:0.1``       exact steps: 0, 1/10, ..., 2/5 (the end when a step lands on it)
+``mu1=1/2``            a single value (a fixed parameter)
+
+Numbers are read exactly (``0.1`` is 1/10), and every value is validated before
+any work starts, so a typo is bad input (exit code 3), not a column of errors.
+
+Each point runs :func:`run_point` -- build the candidate, :func:`irmd.verify.verify`
+it, summarise the certificate in a :class:`SweepRow` -- on a Dask cluster:
+
+* by default a local cluster of worker *processes* (``LocalCluster``, one
+  thread each, ``jobs`` of them, default the number of CPUs), started and
+  stopped by the sweep, so nothing needs starting beforehand;
+* ``scheduler="tcp://host:8786"``: an existing cluster; the tasks are the same.
+  Workers there need irmd installed; a candidate file travels with the task (its
+  text, not its path), so it need not exist on the workers;
+* ``jobs=1``: in this process, one point after another (no cluster).
+
+irmd's symbolic time budgets work in worker threads (:mod:`irmd.budget`), so a
+point never hangs a worker.  A point that fails -- an invalid value that only
+the builder detects, a file that raises, a crash -- becomes a row with status
+``error`` and the one-line reason; the other points still run.
+
+>>> from irmd.sweep import BuiltinSpec, parse_axis, run_sweep
+>>> result = run_sweep(BuiltinSpec("common-value-auction"), [parse_axis("N=1..2")], dps=15, jobs=1)
+>>> [row.status for row in result.rows]
+['verified', 'verified']
+"""
+from __future__ import annotations
+
+import logging
+import math
+import os
+import time
+import uuid
+from dataclasses import dataclass, field
+from fractions import Fraction
+from itertools import product
+from typing import Callable, Mapping, Sequence
+
+import mpmath
+import sympy as sp
+
+from .errors import InputError, ParameterError
+from .numbers import decimal_string, parse_exact
+from .status import EXIT_BAD_INPUT, Verdict
+
+#: Largest number of points in one sweep (a guard against typos such as N=1..10000000).
+MAX_POINTS = 100_000
+#: Seconds to wait for a remote scheduler before giving up.
+CONNECT_TIMEOUT = 10.0
+#: Statuses of a row: the certificate's verdict, or ``error`` when the point could not be verified.
+ERROR = "error"
+STATUS_ORDER = ("verified", "refuted", "inconclusive", ERROR)
+
+Progress = Callable[[int, int, "SweepRow"], None]
+
+
+# ---------------------------------------------------------------------- axes
+@dataclass(frozen=True)
+class Axis:
+    """One swept parameter and its values (exact texts, in order, without repeats)."""
+
+    name: str
+    values: tuple[str, ...]
+
+    def __post_init__(self):
+        if not self.values:
+            raise ParameterError(f"parameter {self.name}: no values")
+
+
+def exact_text(value) -> str:
+    """The canonical text of an exact number: ``3``, ``0.1``, ``1/3`` (decimal when it terminates)."""
+    value = parse_exact(value)
+    if value.is_Integer:
+        return str(value)
+    q = int(value.q)
+    while q % 2 == 0:
+        q //= 2
+    while q % 5 == 0:
+        q //= 5
+    if q != 1:
+        return f"{value.p}/{value.q}"
+    digits = 0
+    while (value * 10**digits).q != 1:
+        digits += 1
+    scaled = int(value * 10**digits)
+    sign = "-" if scaled < 0 else ""
+    whole, frac = divmod(abs(scaled), 10**digits)
+    return f"{sign}{whole}.{frac:0{digits}d}"
+
+
+def _range(text: str, name: str) -> list[str]:
+    body, _, step_text = text.partition(":")
+    start_text, _, stop_text = body.partition("..")
+    what = f"parameter {name}"
+    start, stop = parse_exact(start_text, what), parse_exact(stop_text, what)
+    if step_text:
+        step = parse_exact(step_text, f"{what} step")
+        if step <= 0:
+            raise ParameterError(f"{what}: the step of {text!r} must be positive")
+    else:
+        if not (start.is_Integer and stop.is_Integer):
+            raise ParameterError(f"{what}: {text!r} needs integer ends, or a step (START..STOP:STEP)")
+        step = sp.Integer(1)
+    if stop < start:
+        raise ParameterError(f"{what}: the range {text!r} is empty (STOP < START)")
+    count = int(sp.floor((stop - start) / step)) + 1
+    if count > MAX_POINTS:
+        raise ParameterError(f"{what}: {text!r} has {count} values, more than {MAX_POINTS}")
+    return [exact_text(start + k * step) for k in range(count)]
+
+
+def parse_axis(text: str, numeric: bool = True) -> Axis:
+    """An :class:`Axis` from ``NAME=VALUES`` (see the module docstring).
+
+    With ``numeric=False`` (text or true/false parameters of a candidate file)
+    the values are split at commas and kept as written.
+    """
+    name, sep, values = str(text).partition("=")
+    name, values = name.strip(), values.strip()
+    if not sep or not name or not values:
+        raise ParameterError(f"--param expects NAME=VALUES (e.g. N=1..50 or mu1=0.1,0.5), got {text!r}")
+    out: list[str] = []
+    for item in values.split(","):
+        item = item.strip()
+        if not item:
+            raise ParameterError(f"parameter {name}: empty value in {values!r}")
+        if not numeric:
+            out.append(item)
+        elif ".." in item:
+            out.extend(_range(item, name))
+        else:
+            out.append(exact_text(parse_exact(item, f"parameter {name}")))
+        if len(out) > MAX_POINTS:
+            raise ParameterError(f"parameter {name}: more than {MAX_POINTS} values")
+    unique = tuple(dict.fromkeys(out))
+    return Axis(name, unique)
+
+
+def grid(axes: Sequence[Axis]) -> list[dict[str, str]]:
+    """The points of the grid (Cartesian product, first axis slowest)."""
+    names = [a.name for a in axes]
+    if len(set(names)) != len(names):
+        duplicate = next(n for n in names if names.count(n) > 1)
+        raise ParameterError(f"parameter {duplicate} given twice")
+    total = math.prod(len(a.values) for a in axes)
+    if total > MAX_POINTS:
+        raise ParameterError(f"the grid has {total} points, more than {MAX_POINTS}")
+    return [dict(zip(names, values)) for values in product(*(a.values for a in axes))]
+
+
+# ---------------------------------------------------------------------- candidate sources
+@dataclass(frozen=True)
+class BuiltinSpec:
+    """A built-in candidate, by name (picklable: it is what a worker receives)."""
+
+    name: str
+
+    @property
+    def label(self) -> str:
+        return self.name
+
+    def _builtin(self):
+        from irmd.analytic import library
+
+        return library.get(self.name)
+
+    def parameter_kinds(self) -> dict[str, str]:
+        return {p.name: p.kind for p in self._builtin().parameters}
+
+    def validate(self, name: str, text: str) -> None:
+        builtin = self._builtin()
+        for p in builtin.parameters:
+            if p.name == name:
+                p.parse(text)
+                return
+        raise ParameterError(f"unknown parameter {name!r} for {self.name}; parameters are "
+                             f"{sorted(p.name for p in builtin.parameters)}")
+
+    def build(self, params: Mapping[str, str]):
+        from irmd.analytic import library
+
+        return library.build(self.name, params)
+
+
+@dataclass(frozen=True)
+class FileSpec:
+    """A candidate file, carried as its text so that remote workers need not share a file system."""
+
+    path: str
+    source: bytes = field(repr=False)
+
+    @staticmethod
+    def read(path) -> "FileSpec":
+        from .candidate_files import read_candidate_file
+
+        display, source = read_candidate_file(path)
+        return FileSpec(display, source)
+
+    @property
+    def label(self) -> str:
+        return self.path
+
+    def _file(self):
+        from .candidate_files import load_candidate_source
+
+        return load_candidate_source(self.path, self.source, cache=True)
+
+    def parameter_kinds(self) -> dict[str, str]:
+        return {p.name: p.kind for p in self._file().parameters}
+
+    def validate(self, name: str, text: str) -> None:
+        self._file().parameter(name).parse(text)
+
+    def build(self, params: Mapping[str, str]):
+        return self._file().build(params)
+
+
+# ---------------------------------------------------------------------- one point
+@dataclass(frozen=True)
+class SweepOptions:
+    """What every point is verified with (see :func:`irmd.verify.verify`)."""
+
+    dps: int = 50
+    symbolic: bool = True
+    budget_seconds: float | None = 120.0
+
+
+@dataclass(frozen=True)
+class SweepRow:
+    """One point of a sweep: parameters, status, bounds (decimal strings at ``dps``), time.
+
+    ``failing`` names the checks that were refuted or inconclusive and ``detail``
+    says why (the first such check's detail, or the error).  ``seconds`` is the
+    time to build and verify the candidate, on ``worker``.
+    """
+
+    index: int
+    params: tuple[tuple[str, str], ...]
+    status: str
+    guarantee_lower: str | None = None
+    potential_upper: str | None = None
+    potential_limit: str | None = None
+    gap: str | None = None
+    headline: tuple[tuple[str, str], ...] = ()
+    failing: tuple[str, ...] = ()
+    detail: str = ""
+    seconds: float = 0.0
+    worker: str = ""
+
+    def to_dict(self) -> dict:
+        return {"params": dict(self.params), "status": self.status, "guarantee_lower": self.guarantee_lower,
+                "potential_upper": self.potential_upper, "potential_upper_limit": self.potential_limit,
+                "gap": self.gap, **dict(self.headline), "failing": list(self.failing), "detail": self.detail,
+                "seconds": f"{self.seconds:.3f}", "worker": self.worker}
+
+
+def _worker_name() -> str:
+    try:
+        from distributed import get_worker
+
+        return str(get_worker().address)
+    except (ImportError, ValueError):
+        return "main"
+
+
+def _row_from_certificate(index, params, certificate, seconds, worker) -> SweepRow:
+    dps = certificate.dps
+    number = lambda v: None if v is None else decimal_string(v, dps)  # noqa: E731
+    gap = None
+    upper = certificate.potential_limit if certificate.potential_limit is not None else certificate.potential_upper
+    if certificate.guarantee_lower is not None and upper is not None:
+        with mpmath.workdps(dps + 10):
+            gap = decimal_string(mpmath.mpf(upper) - mpmath.mpf(certificate.guarantee_lower), 6)
+    failing = certificate.failing
+    detail = f"{failing[0].name}: {failing[0].detail}" if failing else ""
+    if not failing and certificate.status is not Verdict.VERIFIED:
+        detail = "the bounds differ"
+    return SweepRow(index, tuple(params.items()), certificate.status.value, number(certificate.guarantee_lower),
+                    number(certificate.potential_upper), number(certificate.potential_limit), gap,
+                    tuple((k, decimal_string(v, dps)) for k, v in certificate.headline.items()),
+                    tuple(c.name for c in failing), " ".join(detail.split()), seconds, worker)
+
+
+def run_point(spec, index: int, params: Mapping[str, str], options: SweepOptions) -> SweepRow:
+    """Build and verify the candidate at one point; never raises for a failing point (status ``error``)."""
+    from irmd.verify import verify
+
+    params = dict(params)
+    started = time.monotonic()
+    worker = _worker_name()
+    try:
+        candidate = spec.build(params)
+        certificate = verify(candidate, dps=options.dps, symbolic=options.symbolic,
+                             budget_seconds=options.budget_seconds)
+    except InputError as error:
+        return SweepRow(index, tuple(params.items()), ERROR, detail=" ".join(str(error).split()),
+                        seconds=time.monotonic() - started, worker=worker)
+    except Exception as error:  # noqa: BLE001 - one crashing point must not end the sweep
+        return SweepRow(index, tuple(params.items()), ERROR,
+                        detail=f"internal error ({type(error).__name__}: {' '.join(str(error).split())}); "
+                               "please report",
+                        seconds=time.monotonic() - started, worker=worker)
+    return _row_from_certificate(index, params, certificate, time.monotonic() - started, worker)
+
+
+# ---------------------------------------------------------------------- results
+@dataclass(frozen=True)
+class SweepResult:
+    """All rows of a sweep (in grid order) with what produced them."""
+
+    candidate: str
+    parameters: tuple[str, ...]
+    options: SweepOptions
+    rows: tuple[SweepRow, ...]
+    engine: str
+    elapsed: float
+
+    @property
+    def counts(self) -> dict[str, int]:
+        found = {s: 0 for s in STATUS_ORDER}
+        for row in self.rows:
+            found[row.status] = found.get(row.status, 0) + 1
+        return {s: n for s, n in found.items() if n}
+
+    @property
+    def status(self) -> str:
+        """The weakest row: error, then refuted, then inconclusive, else verified."""
+        statuses = {r.status for r in self.rows}
+        for status in (ERROR, "refuted", "inconclusive"):
+            if status in statuses:
+                return status
+        return "verified"
+
+    @property
+    def exit_code(self) -> int:
+        """3 if a point could not be verified, else 1 refuted / 2 inconclusive / 0 all verified."""
+        status = self.status
+        if status == ERROR:
+            return EXIT_BAD_INPUT
+        return Verdict(status).exit_code
+
+    def to_dict(self) -> dict:
+        return {"candidate": self.candidate, "parameters": list(self.parameters), "dps": self.options.dps,
+                "symbolic": self.options.symbolic, "status": self.status, "counts": self.counts,
+                "points": len(self.rows), "engine": self.engine, "elapsed": f"{self.elapsed:.3f}",
+                "rows": [r.to_dict() for r in self.rows]}
+
+    def to_frame(self, numeric: bool = True):
+        """A pandas DataFrame, one row per point.
+
+        ``numeric=True``: parameters and bounds as float64 (integer parameters as
+        int64), for analysis and plots -- about 16 digits.  ``numeric=False``:
+        the exact texts (decimal strings at ``dps`` digits), as the CSV file has them.
+        """
+        import pandas as pd
+
+        headline = sorted({k for r in self.rows for k, _ in r.headline})
+        records = []
+        for r in self.rows:
+            record = dict(r.params)
+            record.update(status=r.status, guarantee_lower=r.guarantee_lower, potential_upper=r.potential_upper,
+                          potential_upper_limit=r.potential_limit, gap=r.gap)
+            h = dict(r.headline)
+            record.update({k: h.get(k) for k in headline})
+            record.update(failing=";".join(r.failing), detail=r.detail, seconds=round(r.seconds, 3),
+                          worker=r.worker)
+            records.append(record)
+        frame = pd.DataFrame.from_records(records, columns=list(self.parameters) + [
+            "status", "guarantee_lower", "potential_upper", "potential_upper_limit", "gap", *headline,
+            "failing", "detail", "seconds", "worker"])
+        if not numeric:
+            return frame
+        for name in self.parameters:
+            frame[name] = _numeric_column(frame[name])
+        for name in ("guarantee_lower", "potential_upper", "potential_upper_limit", "gap", *headline):
+            frame[name] = pd.to_numeric(frame[name], errors="coerce").astype("float64")
+        return frame
+
+    def write(self, path) -> str:
+        """Write the rows to ``path``: ``.csv`` (exact decimal strings) or ``.parquet`` (float64 columns)."""
+        path = str(path)
+        suffix = os.path.splitext(path)[1].lower()
+        if suffix not in (".csv", ".parquet"):
+            raise InputError(f"-o {path}: the file must end in .csv or .parquet")
+        try:
+            if suffix == ".csv":
+                self.to_frame(numeric=False).to_csv(path, index=False)
+            else:
+                self.to_frame(numeric=True).to_parquet(path, index=False)
+        except OSError as error:
+            raise InputError(f"cannot write {path}: {error.strerror or error}") from None
+        return path
+
+    def table(self, digits: int = 12) -> str:
+        """A plain-text table, one line per point, for the terminal."""
+        headers = list(self.parameters) + ["status", "guarantee_lower", "potential_upper", "seconds", "failing / error"]
+        lines = []
+        for r in self.rows:
+            params = dict(r.params)
+            # Failing checks by name (their details are in the JSON and the files); errors in full.
+            note = ", ".join(r.failing) if r.failing else (r.detail if r.status != "verified" else "")
+            if len(note) > 120:
+                note = note[:117] + "..."
+            upper = _short(r.potential_upper, digits)
+            if r.potential_limit is not None:  # a family (bilateral trade's eps): the claim is about the limit
+                upper = f"{_short(r.potential_limit, digits)} (limit)"
+            lines.append([params.get(p, "") for p in self.parameters] + [
+                r.status, _short(r.guarantee_lower, digits), upper, f"{r.seconds:.2f}", note])
+        widths = [max(len(h), *(len(line[i]) for line in lines)) if lines else len(h)
+                  for i, h in enumerate(headers)]
+        out = ["  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip()]
+        out += ["  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in lines]
+        counts = ", ".join(f"{n} {s}" for s, n in self.counts.items())
+        out.append(f"{len(self.rows)} points: {counts} in {self.elapsed:.1f} s ({self.engine})")
+        return "\n".join(out)
+
+
+def _short(text: str | None, digits: int) -> str:
+    if text is None:
+        return "-"
+    if text in ("inf", "-inf", "nan"):
+        return text
+    return mpmath.nstr(mpmath.mpf(text), digits)
+
+
+def _numeric_column(column):
+    import pandas as pd
+
+    values = [parse_exact(v) if _is_number(v) else None for v in column]
+    if any(v is None for v in values):
+        return column  # a text parameter stays text
+    if all(v.is_Integer for v in values):
+        return pd.Series([int(v) for v in values], index=column.index, dtype="int64")
+    return pd.Series([float(Fraction(int(v.p), int(v.q))) for v in values], index=column.index, dtype="float64")
+
+
+def _is_number(text) -> bool:
+    try:
+        parse_exact(text)
+    except InputError:
+        return False
+    return True
+
+
+# ---------------------------------------------------------------------- running
+def prepare(spec, axes: Sequence[Axis]) -> list[dict[str, str]]:
+    """Validate every value of every axis against the candidate's parameters; the grid's points."""
+    points = grid(axes)
+    for axis in axes:
+        for value in axis.values:
+            spec.validate(axis.name, value)
+    return points
+
+
+def run_sweep(spec, axes: Sequence[Axis], *, dps: int = 50, symbolic: bool = True,
+              budget_seconds: float | None = 120.0, jobs: int | None = None, scheduler: str | None = None,
+              client=None, progress: Progress | None = None,
+              connect_timeout: float = CONNECT_TIMEOUT) -> SweepResult:
+    """Verify ``spec`` at every point of the grid of ``axes``.
+
+    Parameters
+    ----------
+    spec : BuiltinSpec or FileSpec
+    axes : sequence of Axis
+        From :func:`parse_axis`; an empty sequence is the single default point.
+    dps, symbolic, budget_seconds
+        Passed to :func:`irmd.verify.verify` at every point.
+    jobs : int, optional
+        Worker processes of the local cluster (default: the number of CPUs,
+        at most the number of points); ``1`` runs in this process.
+    scheduler : str, optional
+        Address of a running Dask scheduler (``tcp://host:8786``) to use instead.
+    client : distributed.Client, optional
+        An existing client (it is left open).
+    progress : callable, optional
+        ``progress(done, total, row)`` after every finished point.
+
+    Returns
+    -------
+    SweepResult
+        Rows in grid order.
+    """
+    if isinstance(dps, bool) or not isinstance(dps, int) or dps < 5:
+        raise InputError(f"dps must be an integer >= 5, got {dps!r}")
+    if jobs is not None and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
+        raise InputError(f"--jobs must be a positive integer, got {jobs!r}")
+    if jobs is not None and (scheduler is not None or client is not None):
+        raise InputError("--jobs sets the size of the local cluster; with --scheduler the cluster's workers decide")
+    points = prepare(spec, axes)
+    options = SweepOptions(dps, symbolic, budget_seconds)
+    parameters = tuple(a.name for a in axes)
+    started = time.monotonic()
+    report = progress or (lambda done, total, row: None)
+    if client is not None:
+        rows = _on_client(client, spec, points, options, report)
+        engine = f"Dask cluster at {client.scheduler.address}"
+    elif scheduler is not None:
+        client = _connect(scheduler, connect_timeout)
+        try:
+            workers = len(client.scheduler_info().get("workers", {}))
+            rows = _on_client(client, spec, points, options, report)
+        finally:
+            client.close()
+        engine = f"Dask cluster at {scheduler}, {workers} worker(s)"
+    else:
+        jobs = max(1, min(jobs or os.cpu_count() or 1, len(points)))
+        if jobs == 1:
+            rows = _serial(spec, points, options, report)
+            engine = "this process, serially"
+        else:
+            rows = _local_cluster(jobs, spec, points, options, report)
+            engine = f"local Dask cluster, {jobs} worker processes"
+    rows = tuple(sorted(rows, key=lambda r: r.index))
+    return SweepResult(spec.label, parameters, options, rows, engine, time.monotonic() - started)
+
+
+def _serial(spec, points, options, report) -> list[SweepRow]:
+    rows = []
+    for index, params in enumerate(points):
+        rows.append(run_point(spec, index, params, options))
+        report(len(rows), len(points), rows[-1])
+    return rows
+
+
+def _connect(address: str, timeout: float):
+    from distributed import Client
+
+    try:
+        return Client(address, timeout=timeout, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as error:
+        raise InputError(f"cannot reach the Dask scheduler at {address} within {timeout:g} s "
+                         f"({' '.join(str(error).split())[:200]})") from None
+
+
+def _local_cluster(jobs, spec, points, options, report) -> list[SweepRow]:
+    from distributed import Client, LocalCluster
+
+    # One thread per worker process: the points are CPU-bound Python (sympy, mpmath).
+    # The scheduler always serves HTTP (health routes, the dashboard when bokeh is installed):
+    # on a free local port, never 8787 on every interface.
+    with LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address="127.0.0.1:0",
+                      silence_logs=logging.ERROR, host="127.0.0.1") as cluster, \
+            Client(cluster, set_as_default=False) as client:
+        return _on_client(client, spec, points, options, report)
+
+
+def _on_client(client, spec, points, options, report) -> list[SweepRow]:
+    from distributed import as_completed
+
+    tag = uuid.uuid4().hex[:8]
+    futures = {}
+    for index, params in enumerate(points):
+        future = client.submit(run_point, spec, index, params, options, pure=False, key=f"irmd-sweep-{tag}-{index}")
+        futures[future] = (index, params)
+    rows = []
+    try:
+        for future in as_completed(list(futures), loop=client.loop):
+            index, params = futures[future]
+            try:
+                row = future.result()
+            except Exception as error:  # noqa: BLE001 - a lost worker or unpicklable result: that point only
+                row = SweepRow(index, tuple(params.items()), ERROR,
+                               detail=f"the cluster could not run this point ({type(error).__name__}: "
+                                      f"{' '.join(str(error).split())[:200]})")
+            rows.append(row)
+            report(len(rows), len(points), row)
+    finally:
+        # On Ctrl-C (or any error here) do not leave tasks running on a shared cluster.
+        pending = [f for f in futures if not f.done()]
+        if pending:
+            client.cancel(pending)
+    return rows
