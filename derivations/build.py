@@ -16,6 +16,8 @@ notation; the steps irmd's decision procedure recorded follow, with the method
 """
 from __future__ import annotations
 
+import re
+
 import mpmath
 import sympy as sp
 
@@ -24,7 +26,8 @@ from irmd.status import Status
 
 from .display import display_model, reduce_claim
 from .document import Chain, Derivation, Math, Paragraph, Step, Table, Verdict, escape, status_tex
-from .printer import latex, number
+from .printer import break_lines, latex, number
+from .text import formula_tex, text_tex
 
 KIND_RELATION = {"= 0": "=", ">= 0": r"\ge", "bounded": ""}
 
@@ -57,28 +60,40 @@ def _state_tex(state) -> str:
     return r"\theta = \mathrm{%s}" % state.label if not state.label.isdigit() else r"\theta = %s" % state.label
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
 def evidence_status_text(e) -> str:
     """What stands behind one claim's status, in words (never upgraded)."""
     if e.status is Status.PROVED:
-        text = "symbolically (%s)" % escape(e.method.replace("symbolic: ", ""))
+        text = "symbolically (%s)" % text_tex(e.method.replace("symbolic: ", ""))
         if e.points:
-            text += f"; also evaluated at {e.points} sample points as a consistency check"
+            text += f"; also evaluated at {_plural(e.points, 'sample point')} as a consistency check"
         return text
     if e.status is Status.CONFIRMED:
-        text = "not proved; %s" % escape(e.method.replace("numeric: ", ""))
+        method = text_tex(e.method.replace("numeric: ", ""))
+        if e.claim.kind.value == "bounded":
+            # A boundedness test has no residual: its yardstick is the largest sampled value.
+            text = f"not proved; {method}"
+            if e.residual is not None:
+                text += rf"; largest sampled $|\text{{value}}|$ ${number(e.residual, 6)}$"
+            return text + (r"; the far field (out to $10^{32}$ times the scale) and the lower corner (down to "
+                           r"offsets $10^{-32}$) settle")
+        text = f"not proved; {method}"
         if e.dps is not None:
             text += f"; requested precision {e.dps} digits, relative tolerance $10^{{-{e.dps}}}$"
         if e.residual is not None:
             text += f"; largest relative residual ${number(e.residual, 3)}$"
         if e.note:
-            text += f" ({escape(e.note)})"
+            text += f" ({text_tex(e.note)})"
         return text
     if e.status is Status.REFUTED:
-        point = ", ".join(f"${latex(k) if not isinstance(k, str) else escape(k)} = {number(v, 12)}$"
+        point = ", ".join(f"${latex(k) if not isinstance(k, str) else formula_tex(k)} = {number(v, 12)}$"
                           for k, v in (e.witness or {}).items())
-        return (f"refuted at {point}: residual ${number(e.residual, 8)}$ ({escape(e.method)})"
-                + (f"; {escape(e.note)}" if e.note else ""))
-    return "inconclusive: %s" % escape(e.note or e.method or "undecided")
+        return (f"refuted at {point}: residual ${number(e.residual, 8)}$ ({text_tex(e.method)})"
+                + (f"; {text_tex(e.note)}" if e.note else ""))
+    return "inconclusive: %s" % text_tex(e.note or e.method or "undecided")
 
 
 # ----------------------------------------------------------------------------- sections
@@ -143,7 +158,7 @@ def candidate_section(doc: Derivation, candidate, certificate=None) -> None:
     for d in candidate.functions:
         text = rf"The function ${latex(d.applied)}$"
         if d.description:
-            text += f" ({escape(d.description)})"
+            text += f" ({text_tex(d.description)})"
         sec.add(Paragraph(text + " is defined by"))
         if d.closed_form is not None:
             sec.add(Step("", d.applied, d.closed_form))
@@ -176,7 +191,7 @@ def constants_section(doc: Derivation, candidate, certificate) -> None:
     for c in order_constants(candidate.constants):
         value = certificate.constants.get(c.symbol.name) if certificate is not None else None
         shown = f" Its value is ${latex(c.symbol)} = {number(value, dps)}$." if value is not None else ""
-        note = f" ({escape(c.description)})" if c.description else ""
+        note = f" ({text_tex(c.description)})" if c.description else ""
         if c.kind == "root":
             lo, hi = c.bracket
             sec.add(Paragraph(rf"${latex(c.symbol)}$ is the root in $[{latex(lo)}, {latex(hi)}]$ of the "
@@ -189,9 +204,9 @@ def constants_section(doc: Derivation, candidate, certificate) -> None:
                 sec.add(Paragraph(shown.strip()))
 
 
-def objectives_section(doc: Derivation, candidate, certificate) -> object:
+def objectives_section(doc: Derivation, candidate, certificate, model=None) -> object:
     """The SVO and IVO of the candidate, in the display model; returns that model."""
-    model = display_model(candidate)
+    model = model if model is not None else display_model(candidate)
     sec = doc.section("Strategic and informational virtual objectives")
     sec.add(Paragraph(r"For an outcome $c$ the SVO and IVO are (survey, Section 3.4)"),
             Step("", Math(r"\lambda(x, \theta)"),
@@ -271,39 +286,115 @@ def _claim_lhs(check_name, evidence) -> Math:
         return Math(r"\sigma(x, %s)" % _state_tex_label(label[len("sigma(x, theta="):].rstrip(")")))
     if label.startswith("coefficient of "):
         return Math(r"a_{%s}(x)" % label[len("coefficient of "):].split(" ")[0])
-    return Math(r"\text{%s}" % escape(label))
+    utility = re.fullmatch(r"u \(agent (\w+) at (x_\w+) = (\S+), state (\w+)\)", label)
+    if utility:
+        agent, action, value, state = utility.groups()
+        return Math(r"u_{%s}(%s)\big|_{%s = %s}" % (agent, r"\theta = " + _state_tex_label(state),
+                                                    formula_tex(action), formula_tex(value)))
+    return Math(r"\text{%s}" % text_tex(label))
+
+
+#: An intermediate expression of irmd's decision procedure longer than this many lines is not shown.
+SHORT_LINES = 4
+
+
+def _lines(expr) -> int:
+    try:
+        return len(break_lines(sp.sympify(expr), 40))
+    except Exception:  # noqa: BLE001 - an expression the line breaker cannot handle counts as long
+        return 10**6
+
+
+def _same(a, b) -> bool:
+    """The same expression: structurally, or (for short ones) up to expansion."""
+    try:
+        a, b = sp.sympify(a), sp.sympify(b)
+        if a == b:
+            return True
+        if _lines(a) > SHORT_LINES or _lines(b) > SHORT_LINES or a.has(sp.Piecewise) or b.has(sp.Piecewise):
+            return False
+        return sp.expand(a - b) == 0
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def verifier_steps(lhs, e, shown=()) -> tuple | None:
+    """The steps of irmd's decision procedure worth printing, as a :class:`Chain`, or None.
+
+    The claim's expression first (at most :data:`FIRST_LINES` lines), then, for a
+    proved claim, the short intermediate results and always the last step, whose
+    reason is the proof; long intermediate results are named, not printed.  For a
+    claim that is only confirmed (or inconclusive, or refuted) the symbolic steps
+    decided nothing: the last one is shown only when it is short and real.  Steps
+    that repeat an expression, and chains whose every expression is already in
+    ``shown`` (the papers'-notation reduction), are left out.
+    """
+    rows = [(e.claim.expr, "")] + [(st.expr, st.description) for st in e.steps]
+    kept = [rows[0]]
+    for expr, reason in rows[1:]:
+        if not _same(expr, kept[-1][0]):
+            kept.append((expr, reason))
+    if all(any(_same(expr, other) for other in shown) for expr, _ in kept):
+        return None
+    first, rest = kept[0], kept[1:]
+    chosen, skipped = [], []
+    if e.status is Status.PROVED:
+        for k, (expr, reason) in enumerate(rest):
+            last = k == len(rest) - 1
+            if last or _lines(expr) <= SHORT_LINES:
+                why = text_tex(reason)
+                if skipped:
+                    why = text_tex(", ".join(skipped)) + " (not shown), then " + why
+                    skipped = []
+                chosen.append((expr, why))
+            else:
+                skipped.append(reason)
+    elif rest:
+        expr, reason = rest[-1]
+        if _lines(expr) <= SHORT_LINES and not expr.has(sp.I):
+            earlier = [r for _, r in rest[:-1]]
+            why = (text_tex(", ".join(earlier)) + " (not shown), then " if earlier else "") + text_tex(reason)
+            chosen.append((expr, why + " (the sign is not decided by this form)"))
+    steps = [Step("", lhs, first[0], elide=True)]
+    steps += [Step("", None, expr, why, elide=True) for expr, why in chosen]
+    return Chain(tuple(steps))
 
 
 def check_section(doc: Derivation, result, model, candidate) -> None:
-    sec = doc.section(r"\texttt{%s}: %s" % (escape(result.name), escape(result.title)), level=2)
-    sec.add(Verdict(result.status, escape(result.detail)))
+    sec = doc.section(r"\texttt{%s}: %s" % (escape(result.name), text_tex(result.title)), level=2)
+    sec.add(Verdict(result.status, text_tex(result.detail)))
     for k, e in enumerate(result.evidence, start=1):
         claim = e.claim
         relation = KIND_RELATION[claim.kind.value]
-        where = region_tex(claim.region) if claim.region else escape(claim.region_text or "everywhere")
-        where = f"${where}$" if claim.region else where
+        if claim.region:
+            on = f" on ${region_tex(claim.region)}$"
+        elif claim.region_text and claim.region_text != "everywhere":
+            on = " on " + text_tex(claim.region_text[3:] if claim.region_text.startswith("on ") else claim.region_text)
+        else:
+            on = " everywhere"
         inequality = any(op in claim.label for op in (">=", "<="))
         if claim.kind.value == "bounded":
             what = "is bounded"
         elif inequality:
-            what = r"holds, i.e.\ its slack $\Delta$ is $%s 0$," % relation
+            what = r"holds, i.e.\ its slack $\Delta$ is $%s 0$" % relation
         else:
             what = f"${relation} 0$"
-        sec.add(Paragraph(rf"\textbf{{Claim {k}.}} {escape(claim.label)} {what} on {where}."))
+        sec.add(Paragraph(rf"\textbf{{Claim {k}.}} {text_tex(claim.label)} {what}{on}."))
         lhs = Math(r"\Delta") if inequality else _claim_lhs(result.name, e)
         counterpart = display_counterpart(result.name, e, model, candidate)
+        shown = []
         if counterpart is not None:
             reduction = reduce_claim(counterpart, candidate, dict(claim.region))
             steps = [Step("", lhs, reduction.steps[0][0])]
             steps += [Step("", None, expr, escape_reason(reason)) for expr, reason in reduction.steps[1:]]
             sec.add(Paragraph("In the papers' notation:"), Chain(tuple(steps)))
+            shown = [expr for expr, _ in reduction.steps]
         if claim.expr != 0 and (e.steps or counterpart is None):
-            steps = [Step("", lhs, claim.expr, elide=True)]
-            steps += [Step("", None, s.expr, escape(s.description), elide=k_ < len(e.steps) - 1)
-                      for k_, s in enumerate(e.steps)]
-            intro = ("As checked by irmd (definitions substituted):" if counterpart is not None else
-                     "As checked by irmd:")
-            sec.add(Paragraph(intro), Chain(tuple(steps)))
+            chain = verifier_steps(lhs, e, shown)
+            if chain is not None:
+                intro = ("As checked by irmd (definitions substituted):" if counterpart is not None else
+                         "As checked by irmd:")
+                sec.add(Paragraph(intro), chain)
         sec.add(Paragraph(r"\emph{Status:} %s: %s." % (status_tex(e.status), evidence_status_text(e))))
 
 
@@ -350,7 +441,7 @@ def bounds_section(doc: Derivation, certificate) -> None:
         if "gap" in saddle.values:
             sec.add(Paragraph(rf"Gap $\overline P - \underline G = {number(saddle.values['gap'], 3)}$, tolerance "
                               rf"${number(certificate.tolerance, 3)}$ relative."))
-        sec.add(Verdict(saddle.status, escape(saddle.detail)))
+        sec.add(Verdict(saddle.status, text_tex(saddle.detail)))
 
 
 def summary_section(doc: Derivation, certificate) -> None:
@@ -362,30 +453,48 @@ def summary_section(doc: Derivation, certificate) -> None:
         r"the two bounds agree within the tolerance; \emph{proved} means an exact symbolic identity or inequality, "
         r"\emph{confirmed numerically} means agreement at the stated points and precision, which is evidence, "
         r"not a proof."))
-    rows = tuple((r"\texttt{%s}" % escape(c.name), status_tex(c.status), escape(c.method or "")) for c in certificate.checks)
+    rows = tuple((r"\texttt{%s}" % escape(c.name), status_tex(c.status), text_tex(c.method or ""))
+                 for c in certificate.checks)
     sec.add(Table(("check", "status", "method"), rows, r"l l X"))
     for name, reason in certificate.skipped:
-        sec.add(Paragraph(r"\texttt{%s} is not part of this certificate: %s." % (escape(name), escape(reason))))
+        sec.add(Paragraph(r"\texttt{%s} is not part of this certificate: %s." % (escape(name), text_tex(reason))))
 
 
-def refutation_section(doc: Derivation, certificate) -> None:
+def refutation_section(doc: Derivation, certificate, model=None) -> None:
     failing = [c for c in certificate.checks if c.status is Status.REFUTED]
     if not failing:
         return
+    candidate = certificate.source
     sec = doc.section("Refutation")
     sec.add(Paragraph("The candidate is \\textbf{not} a saddle point. The failing steps:"))
     for c in failing:
-        point = ", ".join(f"{escape(k)} $= {number(v, 12)}$" if not isinstance(v, str) else f"{escape(k)}: {escape(v)}"
-                          for k, v in (c.counterexample or {}).items())
+        point = ", ".join(_counterexample_item(k, v) for k, v in (c.counterexample or {}).items())
         residual = f"; residual ${number(c.residual, 8)}$" if c.residual is not None else ""
-        sec.add(Paragraph(r"\texttt{%s} is %s. Counterexample: %s%s. %s" % (
-            escape(c.name), status_tex(c.status), point, residual, escape(c.detail))))
+        sec.add(Paragraph(r"\texttt{%s} is %s. Counterexample: %s%s." % (
+            escape(c.name), status_tex(c.status), point, residual)))
         for e in c.evidence:
-            if e.status is Status.REFUTED:
-                sec.add(Paragraph(r"Failing claim: %s on %s; %s." % (
-                    escape(e.claim.label), f"${region_tex(e.claim.region)}$" if e.claim.region else
-                    escape(e.claim.region_text), evidence_status_text(e))),
-                    Step("", Math(r"\text{%s}" % escape(e.claim.label)), e.claim.expr))
+            if e.status is not Status.REFUTED:
+                continue
+            where = f"${region_tex(e.claim.region)}$" if e.claim.region else text_tex(e.claim.region_text)
+            sec.add(Paragraph(r"\emph{Failing claim:} %s on %s; %s." % (text_tex(e.claim.label), where,
+                                                                       evidence_status_text(e))))
+            # The readable reduction shows where the claim fails; the verifier's own expression
+            # (all definitions substituted) follows in the check's section below.
+            counterpart = display_counterpart(c.name, e, model, candidate)
+            lhs = _claim_lhs(c.name, e)
+            if counterpart is not None:
+                reduction = reduce_claim(counterpart, candidate, dict(e.claim.region))
+                steps = [Step("", lhs, reduction.steps[0][0])]
+                steps += [Step("", None, expr, reason) for expr, reason in reduction.steps[1:]]
+                sec.add(Paragraph("In the papers' notation:"), Chain(tuple(steps)))
+            else:
+                sec.add(Step("", lhs, e.claim.expr, elide=True))
+
+
+def _counterexample_item(key, value) -> str:
+    if isinstance(value, str):
+        return f"{text_tex(key)}: {text_tex(value)}"
+    return f"${formula_tex(str(key))} = {number(value, 12)}$"
 
 
 def certificate_derivation(certificate) -> Derivation:
@@ -398,14 +507,15 @@ def certificate_derivation(certificate) -> Derivation:
     params = _params_text(certificate.params)
     doc = Derivation(f"Verification of the candidate \\texttt{{{escape(certificate.candidate)}}}",
                      f"{params} \\quad --- \\quad generated by irmd")
+    model = display_model(candidate)
     summary_section(doc, certificate)
-    refutation_section(doc, certificate)
+    refutation_section(doc, certificate, model)
     if candidate.description:
-        doc.sections[0].add(Paragraph(escape(candidate.description) + "."))
+        doc.sections[0].add(Paragraph(text_tex(candidate.description) + "."))
     environment_section(doc, candidate)
     candidate_section(doc, candidate, certificate)
     constants_section(doc, candidate, certificate)
-    model = objectives_section(doc, candidate, certificate)
+    model = objectives_section(doc, candidate, certificate, model)
     doc.section("Checks")
     for result in certificate.checks:
         check_section(doc, result, model, candidate)

@@ -64,7 +64,21 @@ def _simplified(expr: sp.Expr, budget: Budget) -> sp.Expr:
     # sympy's simplify likes to trade real special functions for erf(i ...): keep
     # the real forms the reader can check.
     candidates = [e for e in candidates if expr.has(sp.I) or not e.has(sp.I)] or [expr]
-    return min(candidates, key=lambda e: (sp.count_ops(e), len(str(e))))
+    best = min(candidates, key=lambda e: (sp.count_ops(e), len(str(e))))
+    # A "simplification" the reader would find longer (an expanded hypergeometric
+    # product, say) is not shown: only zero or a narrower form is a step forward.
+    if best == 0 or _width(best) < _width(expr):
+        return best
+    return expr
+
+
+def _width(expr) -> float:
+    from .printer import latex, latex_width
+
+    try:
+        return latex_width(latex(expr))
+    except Exception:  # noqa: BLE001
+        return float("inf")
 
 
 def _ode_substitution(candidate) -> dict:
@@ -120,7 +134,8 @@ def reduce_claim(expr: sp.Expr, candidate, sides: dict | None = None, seconds: f
     ode = {k: v for k, v in _ode_substitution(candidate).items() if current.has(k)}
     if ode:
         names = ", ".join(f"{k.expr.func.__name__}'" for k in ode)
-        push(current.xreplace(ode), f"substitute {names} from the ODE that defines it (check svo.transfer\\_ode)")
+        push(current.xreplace(ode), f"substitute ${names}$ from the ODE that defines it "
+                                    r"(check \texttt{svo.transfer\_ode})")
         push(_simplified(current, budget), "simplify")
     # Substitute expression-defined constants, last-defined first, until the
     # expression is zero or no defined constant is left in it.

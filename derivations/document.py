@@ -34,7 +34,7 @@ from .printer import break_lines, latex, latex_width
 #: Width (in average math symbols) of one displayed line; A4 with 2.2 cm margins.
 LINE_WIDTH = 58
 #: An intermediate expression longer than this many lines is shown in part.
-MAX_LINES = 14
+MAX_LINES = 10
 
 
 @dataclass(frozen=True)

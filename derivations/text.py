@@ -284,6 +284,10 @@ def text_tex(text: str) -> str:
             continue
         j, depth = k, 0
         while j < len(words) and (math[j] or (0 < depth and j - k < 6)):
+            # A parenthesised formula after a complete one is a new formula ("1e-30 (|gap| = 0)").
+            if j > k and depth <= 0 and words[j][:1] in "([" and words[j - 1] not in _OPERATORS \
+                    and words[j - 1][-1:] not in "=<>+-*/(":
+                break
             depth += sum(words[j].count(c) for c in "([{") - sum(words[j].count(c) for c in ")]}")
             j += 1
             # A comma, colon or semicolon outside brackets ends the formula ("x_i = 0: q_i >= 0").
