@@ -25,9 +25,9 @@ the others at their lower bound).  Colour scales are symmetric about zero, so an
 exact zero is white.  Where a check was refuted its counterexample is marked (a
 cross, or the line :math:`\Sigma x = y` for a symmetric model).
 
-Values are computed with mpmath at 30 digits and drawn with matplotlib's Agg
-backend; a point where an expression cannot be evaluated is left blank.
-:func:`plot_sweep` draws both bounds of a sweep against each swept parameter.
+Values are computed with mpmath at 30 digits and drawn on matplotlib Figures
+(Agg canvas, no pyplot, so the global backend is left alone); a point where an
+expression cannot be evaluated is left blank.  :func:`plot_sweep` draws both bounds of a sweep against each swept parameter.
 """
 from __future__ import annotations
 
@@ -49,13 +49,15 @@ HEATMAP_POINTS = 41
 CURVE_POINTS = 241
 
 
-def _pyplot():
-    import matplotlib
+def _figure(width: float, height: float):
+    """A matplotlib Figure drawn by the Agg canvas, without pyplot.
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    Going through ``matplotlib.figure.Figure`` leaves the global backend alone: a
+    notebook keeps its inline plots, and no window ever opens.
+    """
+    from matplotlib.figure import Figure
 
-    return plt
+    return Figure(figsize=(width, height))
 
 
 # ---------------------------------------------------------------------- evaluation
@@ -386,19 +388,18 @@ def plot_residuals(certificate, folder) -> list[Path]:
     data = residuals(certificate)
     symmetric = certificate.reduced_model.kind == "symmetric"
     title = f"{certificate.candidate} {' '.join(f'{k}={v}' for k, v in certificate.params.items())}".strip()
-    plt = _pyplot()
     written = []
     for name, panels in data.items():
         if not panels:
             continue
-        fig, axes = plt.subplots(1, len(panels), figsize=(4.6 * len(panels), 3.9), squeeze=False)
+        fig = _figure(4.6 * len(panels), 3.9)
+        axes = fig.subplots(1, len(panels), squeeze=False)
         for ax, panel in zip(axes[0], panels):
             _draw(fig, ax, panel, symmetric)
         fig.suptitle(f"{_SUPTITLES[name]} — {title}", fontsize=10)
         fig.tight_layout()
         path = folder / f"{name}.png"
         fig.savefig(path, dpi=110)
-        plt.close(fig)
         written.append(path)
     return written
 
@@ -415,7 +416,6 @@ def plot_sweep(result, path) -> Path:
     than eight); refuted points are red crosses, inconclusive ones orange
     triangles, and points that failed to run are left out.
     """
-    plt = _pyplot()
     import pandas as pd
 
     frame = result.to_frame()
@@ -423,7 +423,8 @@ def plot_sweep(result, path) -> Path:
     swept = [name for name in numeric if frame[name].nunique() > 1] or numeric[:1]
     if not swept:
         raise InputError("nothing to plot: the sweep has no numeric parameter")
-    fig, axes = plt.subplots(1, len(swept), figsize=(5.2 * len(swept), 4.0), squeeze=False)
+    fig = _figure(5.2 * len(swept), 4.0)
+    axes = fig.subplots(1, len(swept), squeeze=False)
     for ax, name in zip(axes[0], swept):
         others = [p for p in swept if p != name]
         groups = list(frame.groupby(others, sort=True)) if others else [((), frame)]
@@ -462,5 +463,4 @@ def plot_sweep(result, path) -> Path:
     fig.suptitle(f"Sweep of {result.candidate}: guarantee lower and potential upper bounds", fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
-    plt.close(fig)
     return Path(path)
