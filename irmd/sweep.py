@@ -35,9 +35,12 @@ the builder detects, a file that raises, a crash -- becomes a row with status
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import os
+import signal
+import threading
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -541,15 +544,34 @@ def _connect(address: str, timeout: float):
                          f"({' '.join(str(error).split())[:200]})") from None
 
 
+@contextlib.contextmanager
+def _children_ignore_ctrl_c():
+    """Start worker processes with SIGINT ignored (the disposition survives their exec).
+
+    Ctrl-C in a terminal reaches the whole process group; the workers would each
+    print a KeyboardInterrupt traceback.  With SIGINT ignored in them, only this
+    process sees it, and closing the cluster stops them.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def _local_cluster(jobs, spec, points, options, report) -> list[SweepRow]:
     from distributed import Client, LocalCluster
 
     # One thread per worker process: the points are CPU-bound Python (sympy, mpmath).
     # The scheduler always serves HTTP (health routes, the dashboard when bokeh is installed):
     # on a free local port, never 8787 on every interface.
-    with LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address="127.0.0.1:0",
-                      silence_logs=logging.ERROR, host="127.0.0.1") as cluster, \
-            Client(cluster, set_as_default=False) as client:
+    with _children_ignore_ctrl_c():
+        cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
+                               dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR, host="127.0.0.1")
+    with cluster, Client(cluster, set_as_default=False) as client:
         return _on_client(client, spec, points, options, report)
 
 

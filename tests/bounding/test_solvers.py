@@ -3,9 +3,8 @@ import numpy as np
 import pytest
 import scipy.sparse as sps
 
-from irmd.verify.bounding.solvers import (
-    LPData, LPStatus, SOLUTION_PRESENT, _clarabel_status_map, _highs_status_map, recheck, solve,
-)
+from irmd.lp_status import SOLUTION_PRESENT, LPStatus
+from irmd.verify.bounding.solvers import CLARABEL_STATUS_MAP, HIGHS_STATUS_MAP, LPData, recheck, solve
 
 SOLVERS = ["clarabel", "highs-ipm", "highs-simplex"]
 
@@ -49,16 +48,20 @@ def test_status_maps_are_complete():
     import clarabel
     import highspy
 
-    highs = _highs_status_map()
+    highs = HIGHS_STATUS_MAP
     for name in dir(highspy.HighsModelStatus):
         member = getattr(highspy.HighsModelStatus, name)
         if isinstance(member, highspy.HighsModelStatus):
             assert name in highs, name
-    clar = _clarabel_status_map()
+    clar = CLARABEL_STATUS_MAP
     for name in dir(clarabel.SolverStatus):
         if not name.startswith("_") and name[0].isupper():
             assert name in clar, name
     assert clar["AlmostSolved"] is LPStatus.OPTIMAL_INACCURATE  # reduced accuracy is not optimal
+    assert clar["AlmostPrimalInfeasible"] is LPStatus.INFEASIBLE_INACCURATE
+    assert clar["AlmostDualInfeasible"] is LPStatus.UNBOUNDED_INACCURATE
+    assert clar["MaxTime"] is LPStatus.TIME_LIMIT and clar["MaxIterations"] is LPStatus.ITERATION_LIMIT
+    assert set(highs.values()) | set(clar.values()) <= set(LPStatus)
 
 
 def test_recheck_catches_a_wrong_point_and_wrong_duals():

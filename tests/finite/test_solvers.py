@@ -1,10 +1,15 @@
-"""The HiGHS adapter: complete status map, reference LPs with known duals, re-check and demotion."""
+"""The HiGHS adapter: complete status map, reference LPs with known duals, re-check and demotion.
+
+Also irmd's one LP status vocabulary (:mod:`irmd.lp_status`), which both LP areas share.
+"""
 import highspy
 import numpy as np
 import pytest
 
+from irmd import lp_status
+from irmd.lp_status import LPStatus, demote, highs_status, translate
 from irmd.verify.finite.lp import RowAssembler
-from irmd.verify.finite.solvers import HIGHS, STATUS_MAP, LPStatus, recheck, translate_status
+from irmd.verify.finite.solvers import HIGHS, STATUS_MAP, recheck
 
 
 def canonical(cost, rows, rhs, n_eq, sense=1):
@@ -14,16 +19,85 @@ def canonical(cost, rows, rhs, n_eq, sense=1):
     return assembler.finish(np.array(cost, dtype=float), n_eq, sense)
 
 
+# the vocabulary: these strings are what the JSON and the command line print
+VALUES = {
+    "OPTIMAL": "optimal",
+    "OPTIMAL_INACCURATE": "optimal (reduced accuracy)",
+    "INFEASIBLE": "infeasible",
+    "INFEASIBLE_INACCURATE": "infeasible (reduced accuracy)",
+    "UNBOUNDED": "unbounded",
+    "UNBOUNDED_INACCURATE": "unbounded (reduced accuracy)",
+    "INFEASIBLE_OR_UNBOUNDED": "infeasible or unbounded",
+    "TIME_LIMIT": "stopped at the time limit",
+    "ITERATION_LIMIT": "stopped at the iteration limit",
+    "USER_LIMIT": "stopped at a user limit",
+    "INTERRUPTED": "interrupted",
+    "NOT_SOLVED": "not solved",
+    "SOLVER_ERROR": "solver error",
+}
+
+
+def test_lp_status_members_and_printed_values():
+    assert {s.name: s.value for s in LPStatus} == VALUES
+    assert all(str(s) == s.value and isinstance(s, str) for s in LPStatus)
+
+
+def test_groups_partition_the_statuses():
+    groups = [lp_status.SOLUTION_PRESENT, lp_status.INF_OR_UNB, lp_status.STOPPED, lp_status.ERROR]
+    assert sum(len(g) for g in groups) == len(LPStatus)
+    assert set().union(*groups) == set(LPStatus)
+    assert lp_status.SOLUTION_PRESENT == {LPStatus.OPTIMAL, LPStatus.OPTIMAL_INACCURATE}
+    assert lp_status.INACCURATE == {LPStatus.OPTIMAL_INACCURATE, LPStatus.INFEASIBLE_INACCURATE,
+                                    LPStatus.UNBOUNDED_INACCURATE}
+
+
+def test_both_lp_areas_speak_the_same_vocabulary():
+    from irmd.verify import bounding, finite
+    from irmd.verify.bounding import solvers as bounding_solvers
+
+    assert finite.LPStatus is bounding.LPStatus is LPStatus
+    assert bounding_solvers.HIGHS_STATUS_MAP is STATUS_MAP   # one HiGHS map for both HiGHS adapters
+
+
 def test_status_map_covers_every_highs_model_status():
-    native = {int(s) for s in highspy.HighsModelStatus.__members__.values()}
-    assert native <= set(STATUS_MAP)
+    assert set(highspy.HighsModelStatus.__members__) <= set(STATUS_MAP)
     assert set(STATUS_MAP.values()) <= set(LPStatus)
+    assert STATUS_MAP["kOptimal"] is LPStatus.OPTIMAL
+    assert STATUS_MAP["kTimeLimit"] is LPStatus.TIME_LIMIT
+    assert STATUS_MAP["kIterationLimit"] is LPStatus.ITERATION_LIMIT
+    assert STATUS_MAP["kUnboundedOrInfeasible"] is LPStatus.INFEASIBLE_OR_UNBOUNDED
+
+
+class _FutureHighs:
+    """A Highs whose model status is a code this irmd has never heard of."""
+
+    class _Status:
+        name = "kFuture"
+
+        def __int__(self):
+            return 999
+
+    def getModelStatus(self):
+        return self._Status()
+
+    def modelStatusToString(self, status):
+        return "Future"
 
 
 def test_unknown_native_code_becomes_solver_error_with_the_code():
-    status, message = translate_status(999, "kFuture")
+    status, message, code = highs_status(_FutureHighs())
     assert status is LPStatus.SOLVER_ERROR
-    assert "999" in message
+    assert code == 999 and "999" in message and "Future" in message
+    assert translate({"kOptimal": LPStatus.OPTIMAL}, "kFuture", "status 999: Future") == (
+        LPStatus.SOLVER_ERROR, "unknown status 999: Future")
+
+
+def test_demote_needs_every_residual_within_the_tolerance():
+    assert demote(LPStatus.OPTIMAL, {"primal": 1e-7, "gap": 1e-6}, 1e-6) == (LPStatus.OPTIMAL, "")
+    status, why = demote(LPStatus.OPTIMAL, {"primal": 1e-7, "gap": 2e-6}, 1e-6)
+    assert status is LPStatus.OPTIMAL_INACCURATE and "gap residual 2.00e-06" in why and "primal" not in why
+    assert demote(LPStatus.OPTIMAL, {"dual": float("nan")}, 1e-6)[0] is LPStatus.OPTIMAL_INACCURATE
+    assert demote(LPStatus.INFEASIBLE, {"primal": 1.0}, 1e-6) == (LPStatus.INFEASIBLE, "")
 
 
 def test_reference_lp_with_known_duals():

@@ -99,3 +99,52 @@ def test_default_engine_is_a_local_cluster_of_processes(capsys):
     assert all(row["worker"].startswith("tcp://127.0.0.1:") for row in data["rows"])
     serial = run_sweep(BuiltinSpec("common-value-auction"), [parse_axis("N=1..4")], dps=15, symbolic=False, jobs=1)
     assert [row["guarantee_lower"] for row in data["rows"]] == [r.guarantee_lower for r in serial.rows]
+
+
+def _workers(pid: int) -> list[int]:
+    """Live Dask worker processes (multiprocessing spawn children) of ``pid``."""
+    out = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                command = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if int(fields[1]) == pid and fields[0] != "Z" and b"spawn_main" in command:
+                out.append(int(entry.name))
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to find the worker processes")
+def test_ctrl_c_stops_the_local_cluster_with_one_line():
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    # Ctrl-C in a terminal signals the whole process group: the command and its worker processes.
+    proc = subprocess.Popen([sys.executable, "-m", "irmd", "sweep", "common-value-auction", "--param", "N=1..40",
+                             "--jobs", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True, preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline and len(_workers(proc.pid)) < 2:
+        time.sleep(0.5)
+    time.sleep(3)
+    workers = _workers(proc.pid)
+    assert len(workers) == 2
+    os.killpg(proc.pid, signal.SIGINT)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130 and err == "irmd: interrupted\n", err
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
+        time.sleep(0.5)
+    assert not [pid for pid in workers if _alive(pid)]

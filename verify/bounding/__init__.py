@@ -10,12 +10,13 @@ objects with arrays on the grid (mechanism, SVO, information structure, IVO).
 >>> r.lower <= float(example.value) <= r.upper
 True
 """
+from irmd.lp_status import LPStatus
+
 from .api import BoundsResult, Order, OrderCheck, SweepResult, check_order, compute_bounds, sweep_bounds
 from .grid import Grid
 from .guarantee_lp import GuaranteeResult, solve_guarantee
 from .potential_lp import FreeTransferError, PotentialResult, solve_potential
 from .reduced import reduce_environment
-from .solvers import LPStatus
 
 __all__ = [
     "BoundsResult", "FreeTransferError", "Grid", "GuaranteeResult", "LPStatus", "Order", "OrderCheck",

@@ -27,11 +27,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sps
 
+from irmd.lp_status import SOLUTION_PRESENT, LPStatus
+
 from .common import ProgramSize, number, on_grid, peak_memory_mb
 from .grid import Grid
 from .operators import gradient
 from .reduced import ReducedEnvironment
-from .solvers import SOLUTION_PRESENT, LPData, LPSolution, LPStatus, solve
+from .solvers import LPData, LPSolution, solve
 from .symmetry import Reduction, reduce
 
 

@@ -40,12 +40,13 @@ import numpy as np
 import scipy.sparse as sps
 
 from irmd.errors import InputError
+from irmd.lp_status import INF_OR_UNB, SOLUTION_PRESENT, LPStatus
 
 from .common import ProgramSize, number, on_grid, peak_memory_mb
 from .grid import Grid
 from .operators import gradient
 from .reduced import ReducedEnvironment
-from .solvers import INF_OR_UNB, SOLUTION_PRESENT, LPData, LPSolution, LPStatus, solve
+from .solvers import LPData, LPSolution, solve
 from .symmetry import Reduction, reduce
 
 

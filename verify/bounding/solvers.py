@@ -2,12 +2,15 @@ r"""Linear programs in one form, solved by HiGHS (highspy) or Clarabel.
 
 An :class:`LPData` is ``minimize c @ x + offset`` subject to
 ``row_lower <= A @ x <= row_upper`` and ``col_lower <= x <= col_upper`` (``±inf``
-allowed).  Each adapter maps its solver's native status through a complete
-``STATUS_MAP``; a code missing from the map becomes :attr:`LPStatus.ERROR` with
-the native name in the message.  The adapters then *re-check* what the solver
-returned (primal residuals, dual feasibility of the row and column multipliers,
-duality gap) and demote ``optimal`` to ``optimal (reduced accuracy)`` when the
-re-check fails, as scipy's ``_check_result`` does.
+allowed).  Each adapter maps its solver's native status to irmd's
+:class:`~irmd.lp_status.LPStatus` through a complete status map
+(:data:`HIGHS_STATUS_MAP`, shared with the finite LPs' HiGHS adapter, and
+:data:`CLARABEL_STATUS_MAP`); a status missing from the map becomes
+:attr:`LPStatus.SOLVER_ERROR` with the native name in the message.  The adapters
+then *re-check* what the solver returned (primal residuals, dual feasibility of the
+row and column multipliers, duality gap, all relative to the data's scale) and
+demote ``optimal`` to ``optimal (reduced accuracy)`` when the re-check fails, as
+scipy's ``_check_result`` does.
 
 Dual signs are normalised once, here: ``row_dual`` and ``col_dual`` follow HiGHS,
 ``c - A.T @ row_dual - col_dual = 0`` with positive multipliers on active lower
@@ -15,35 +18,16 @@ bounds of a minimisation.
 """
 from __future__ import annotations
 
-import contextlib
 import os
-import sys
 import time
 from dataclasses import dataclass, field
-from enum import Enum
 
 import numpy as np
 import scipy.sparse as sps
 
-
-class LPStatus(str, Enum):
-    OPTIMAL = "optimal"
-    OPTIMAL_INACCURATE = "optimal (reduced accuracy)"
-    INFEASIBLE = "infeasible"
-    INFEASIBLE_INACCURATE = "infeasible (reduced accuracy)"
-    UNBOUNDED = "unbounded"
-    UNBOUNDED_INACCURATE = "unbounded (reduced accuracy)"
-    INFEASIBLE_OR_UNBOUNDED = "infeasible or unbounded"
-    LIMIT = "stopped at a time or iteration limit"
-    ERROR = "solver error"
-
-    def __str__(self) -> str:
-        return self.value
-
-
-SOLUTION_PRESENT = frozenset({LPStatus.OPTIMAL, LPStatus.OPTIMAL_INACCURATE})
-INF_OR_UNB = frozenset({LPStatus.INFEASIBLE, LPStatus.INFEASIBLE_INACCURATE, LPStatus.UNBOUNDED,
-                        LPStatus.UNBOUNDED_INACCURATE, LPStatus.INFEASIBLE_OR_UNBOUNDED})
+from irmd.lp_status import (  # noqa: F401  (HIGHS_STATUS_MAP: this adapter's map, shared with the finite LPs)
+    HIGHS_STATUS_MAP, SOLUTION_PRESENT, LPStatus, demote, highs_instance, highs_status, translate,
+)
 
 SOLVERS = ("highs-ipm", "highs-simplex", "highs-pdlp", "clarabel")
 
@@ -76,8 +60,12 @@ class Recheck:
     tolerance: float
 
     @property
+    def residuals(self) -> dict[str, float]:
+        return {"primal": self.primal_residual, "dual": self.dual_residual, "gap": self.gap}
+
+    @property
     def passed(self) -> bool:
-        return max(self.primal_residual, self.dual_residual, self.gap) <= self.tolerance
+        return all(value <= self.tolerance for value in self.residuals.values())
 
 
 @dataclass(frozen=True)
@@ -142,77 +130,16 @@ def recheck(lp: LPData, x: np.ndarray, row_dual: np.ndarray | None, col_dual: np
     return Recheck(primal, dual_residual, gap, objective, tolerance)
 
 
-@contextlib.contextmanager
-def _quiet_stdout():
-    """HiGHS prints its banner from C on construction; keep stdout (and --json) clean."""
-    sys.stdout.flush()
-    try:
-        saved = os.dup(1)
-    except OSError:  # no real file descriptor (e.g. captured by a test runner)
-        yield
-        return
-    with open(os.devnull, "w") as null:
-        os.dup2(null.fileno(), 1)
-        try:
-            yield
-        finally:
-            os.dup2(saved, 1)
-            os.close(saved)
-
-
-def _demote(status: LPStatus, check: Recheck) -> tuple[LPStatus, str]:
-    if status is LPStatus.OPTIMAL and not check.passed:
-        return LPStatus.OPTIMAL_INACCURATE, (
-            f"re-check failed at tolerance {check.tolerance:.1e}: primal residual {check.primal_residual:.2e}, "
-            f"dual residual {check.dual_residual:.2e}, gap {check.gap:.2e}")
-    return status, ""
-
-
 # -- HiGHS ---------------------------------------------------------------------------------
-def _highs_status_map():
-    # Keyed by name so that members added or missing across highspy versions do not break the map.
-    return {
-        "kOptimal": LPStatus.OPTIMAL,
-        "kInfeasible": LPStatus.INFEASIBLE,
-        "kUnbounded": LPStatus.UNBOUNDED,
-        "kUnboundedOrInfeasible": LPStatus.INFEASIBLE_OR_UNBOUNDED,
-        "kTimeLimit": LPStatus.LIMIT,
-        "kIterationLimit": LPStatus.LIMIT,
-        "kSolutionLimit": LPStatus.LIMIT,
-        "kInterrupt": LPStatus.LIMIT,
-        "kHighsInterrupt": LPStatus.LIMIT,
-        "kMemoryLimit": LPStatus.ERROR,
-        # An objective bound or target is only reached when a user sets one; irmd never does.
-        "kObjectiveBound": LPStatus.ERROR,
-        "kObjectiveTarget": LPStatus.ERROR,
-        "kNotset": LPStatus.ERROR,
-        "kLoadError": LPStatus.ERROR,
-        "kModelError": LPStatus.ERROR,
-        "kPresolveError": LPStatus.ERROR,
-        "kSolveError": LPStatus.ERROR,
-        "kPostsolveError": LPStatus.ERROR,
-        "kModelEmpty": LPStatus.ERROR,
-        "kUnknown": LPStatus.ERROR,
-    }
-
-
 def solve_highs(lp: LPData, method: str = "ipm", time_limit: float | None = None, tolerance: float = 1e-6,
                 crossover: bool = False, threads: int | None = None) -> LPSolution:
     """Solve with HiGHS; ``method`` is 'ipm', 'simplex' or 'pdlp'."""
     import highspy
 
-    status_map = _highs_status_map()
     start = time.perf_counter()
-    with _quiet_stdout():
-        h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("solver", method)
+    h = highs_instance(method, time_limit, threads)
     if method == "ipm":
         h.setOptionValue("run_crossover", "on" if crossover else "off")
-    if time_limit is not None:
-        h.setOptionValue("time_limit", float(time_limit))
-    if threads is not None:
-        h.setOptionValue("threads", int(threads))
     for name in ("primal_feasibility_tolerance", "dual_feasibility_tolerance", "ipm_optimality_tolerance"):
         h.setOptionValue(name, min(1e-7, tolerance / 10))
     A = lp.A.tocsc()
@@ -233,42 +160,43 @@ def solve_highs(lp: LPData, method: str = "ipm", time_limit: float | None = None
     model.a_matrix_.value_ = A.data.astype(float)
     h.passModel(model)
     h.run()
-    native = h.getModelStatus()
     seconds = time.perf_counter() - start
-    name = h.modelStatusToString(native)
-    status = status_map.get(native.name, LPStatus.ERROR)
+    status, label, _ = highs_status(h)
     info = h.getInfo()
     iterations = int(max(info.simplex_iteration_count, info.ipm_iteration_count, info.pdlp_iteration_count, 0))
-    message = f"HiGHS {method}: {name}"
+    message = f"HiGHS {method} {label}"
     if status not in SOLUTION_PRESENT:
         return LPSolution(status, message, f"highs-{method}", seconds=seconds, iterations=iterations)
     solution = h.getSolution()
+    if not solution.value_valid:
+        return LPSolution(LPStatus.SOLVER_ERROR, f"{message}, but without a primal point", f"highs-{method}",
+                          seconds=seconds, iterations=iterations)
     x = np.array(solution.col_value)
     row_dual = np.array(solution.row_dual) if solution.dual_valid else None
     col_dual = np.array(solution.col_dual) if solution.dual_valid else None
     check = recheck(lp, x, row_dual, col_dual, tolerance)
-    status, why = _demote(status, check)
+    status, why = demote(status, check.residuals, check.tolerance)
     return LPSolution(status, message + (f"; {why}" if why else ""), f"highs-{method}", x, row_dual, col_dual,
                       check.objective, seconds, iterations, check)
 
 
 # -- Clarabel ------------------------------------------------------------------------------
-def _clarabel_status_map():
-    # Keyed by name: clarabel's enum is not hashable across versions.
-    return {
-        "Solved": LPStatus.OPTIMAL,
-        "AlmostSolved": LPStatus.OPTIMAL_INACCURATE,
-        "PrimalInfeasible": LPStatus.INFEASIBLE,
-        "AlmostPrimalInfeasible": LPStatus.INFEASIBLE_INACCURATE,
-        "DualInfeasible": LPStatus.UNBOUNDED,
-        "AlmostDualInfeasible": LPStatus.UNBOUNDED_INACCURATE,
-        "MaxIterations": LPStatus.LIMIT,
-        "MaxTime": LPStatus.LIMIT,
-        "CallbackTerminated": LPStatus.LIMIT,
-        "NumericalError": LPStatus.ERROR,
-        "InsufficientProgress": LPStatus.ERROR,
-        "Unsolved": LPStatus.ERROR,
-    }
+#: Clarabel ``SolverStatus`` names to :class:`LPStatus` (complete for clarabel 0.11).  Keyed by
+#: name: clarabel's enum is not hashable across versions.
+CLARABEL_STATUS_MAP = {
+    "Solved": LPStatus.OPTIMAL,
+    "AlmostSolved": LPStatus.OPTIMAL_INACCURATE,
+    "PrimalInfeasible": LPStatus.INFEASIBLE,
+    "AlmostPrimalInfeasible": LPStatus.INFEASIBLE_INACCURATE,
+    "DualInfeasible": LPStatus.UNBOUNDED,
+    "AlmostDualInfeasible": LPStatus.UNBOUNDED_INACCURATE,
+    "MaxIterations": LPStatus.ITERATION_LIMIT,
+    "MaxTime": LPStatus.TIME_LIMIT,
+    "CallbackTerminated": LPStatus.INTERRUPTED,
+    "NumericalError": LPStatus.SOLVER_ERROR,
+    "InsufficientProgress": LPStatus.SOLVER_ERROR,
+    "Unsolved": LPStatus.NOT_SOLVED,
+}
 
 
 def solve_clarabel(lp: LPData, time_limit: float | None = None, tolerance: float = 1e-6,
@@ -306,8 +234,8 @@ def solve_clarabel(lp: LPData, time_limit: float | None = None, tolerance: float
     result = solver.solve()
     seconds = time.perf_counter() - start
     name = str(result.status).split(".")[-1]
-    status = _clarabel_status_map().get(name, LPStatus.ERROR)
-    message = f"Clarabel: {name}"
+    status, label = translate(CLARABEL_STATUS_MAP, name, f"status {name}")
+    message = f"Clarabel {label}"
     if status not in SOLUTION_PRESENT:
         return LPSolution(status, message, "clarabel", seconds=seconds, iterations=int(result.iterations))
     x = np.array(result.x)
@@ -326,7 +254,7 @@ def solve_clarabel(lp: LPData, time_limit: float | None = None, tolerance: float
         check = Recheck(check.primal_residual, 0.0, 0.0, float(result.obj_val), tolerance)
     else:
         check = recheck(lp, x, row_dual, col_dual, tolerance)
-    status, why = _demote(status, check)
+    status, why = demote(status, check.residuals, check.tolerance)
     return LPSolution(status, message + (f"; {why}" if why else ""), "clarabel", x, row_dual, col_dual,
                       check.objective, seconds, int(result.iterations), check)
 

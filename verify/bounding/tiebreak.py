@@ -29,10 +29,11 @@ import numpy as np
 import scipy.sparse as sps
 
 from irmd.errors import ParameterError
+from irmd.lp_status import SOLUTION_PRESENT, LPStatus
 
 from .guarantee_lp import GuaranteeProgram, GuaranteeResult, read_solution
 from .operators import gradient
-from .solvers import SOLUTION_PRESENT, LPData, LPStatus, solve, solve_clarabel
+from .solvers import LPData, solve, solve_clarabel
 
 TIE_BREAKS = ("none", "proportional", "smooth")
 

@@ -11,6 +11,8 @@ reduce_information(env, information, K) -> InformationReduction              The
 first_price_auction(n) -> (env, mechanism)                                   built-in example
 LPStatus, HIGHS                                                              solver statuses and adapter
 """
+from irmd.lp_status import LPStatus
+
 from .exact import ExactCertificate, certify
 from .fpa import first_price_auction, first_price_instance
 from .guarantee import Guarantee2LP, GuaranteeResult, PayoffTables, guarantee, solve_guarantee, strategic_lagrangian
@@ -21,7 +23,7 @@ from .mechanism_reduction import MechanismReduction, reduce_mechanism
 from .model import FiniteEnvironment, FiniteInformation, FiniteInstance, FiniteMechanism, InstanceError
 from .potential import InformationTables, Potential2LP, PotentialResult, informational_lagrangian, potential, solve_potential
 from .rational import RationalArray
-from .solvers import HIGHS, STATUS_MAP, LPSolution, LPStatus
+from .solvers import HIGHS, STATUS_MAP, LPSolution
 
 __all__ = [
     "ExactCertificate", "certify", "first_price_auction", "first_price_instance", "Guarantee2LP", "GuaranteeResult",

@@ -10,11 +10,12 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from irmd.lp_status import LPStatus
 from irmd.status import Status
 
 from .exact import ExactCertificate, certify
 from .output import number_text
-from .solvers import HIGHS, LPSolution, LPStatus
+from .solvers import HIGHS, LPSolution
 
 
 @dataclass(frozen=True, eq=False)

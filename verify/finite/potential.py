@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from irmd.lp_status import LPStatus
 from irmd.status import Status
 
 from .chain import result_header, solve_chain
@@ -27,7 +28,7 @@ from .exact import MAX_EXACT_DIMENSION, ExactCertificate
 from .lp import LPData, Reduction, RowAssembler
 from .model import FiniteEnvironment, FiniteInformation
 from .output import DEFAULT_DPS, array_text
-from .solvers import HIGHS, LPSolution, LPStatus
+from .solvers import HIGHS, LPSolution
 
 
 @dataclass(frozen=True, eq=False)

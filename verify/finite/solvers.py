@@ -1,7 +1,8 @@
 """The HiGHS adapter: canonical LP in, checked :class:`LPSolution` out.
 
-HiGHS is the last link of every chain.  Its model status is translated through a
-complete :data:`STATUS_MAP`; a code missing from the map becomes
+HiGHS is the last link of every chain.  Its model status is translated through the
+complete :data:`STATUS_MAP` shared with the bounding programs' HiGHS adapter
+(:data:`irmd.lp_status.HIGHS_STATUS_MAP`); a status missing from the map becomes
 :attr:`LPStatus.SOLVER_ERROR` with the native code in the message.  Whatever HiGHS
 says, the primal and dual solutions are re-checked here (primal residuals, dual
 feasibility, complementary slackness, duality gap) and "optimal" is demoted to
@@ -10,76 +11,23 @@ feasibility, complementary slackness, duality gap) and "optimal" is demoted to
 """
 from __future__ import annotations
 
-import contextlib
-import os
-import sys
 import time
 from dataclasses import dataclass, field
-from enum import Enum
 
 import numpy as np
+
+from irmd.lp_status import HIGHS_STATUS_MAP, SOLUTION_PRESENT, LPStatus, demote, highs_instance, highs_status
 
 from .lp import LPData
 
 #: Default absolute tolerance of the re-check (HiGHS's own feasibility tolerances are 1e-7).
 RECHECK_TOLERANCE = 1e-6
 
-
-class LPStatus(str, Enum):
-    OPTIMAL = "optimal"
-    OPTIMAL_INACCURATE = "optimal_inaccurate"
-    INFEASIBLE = "infeasible"
-    UNBOUNDED = "unbounded"
-    INFEASIBLE_OR_UNBOUNDED = "infeasible_or_unbounded"
-    TIME_LIMIT = "time_limit"
-    ITERATION_LIMIT = "iteration_limit"
-    USER_LIMIT = "user_limit"
-    INTERRUPTED = "interrupted"
-    NOT_SOLVED = "not_solved"
-    SOLVER_ERROR = "solver_error"
-
-    def __str__(self) -> str:
-        return self.value
-
-
-SOLUTION_PRESENT = frozenset({LPStatus.OPTIMAL, LPStatus.OPTIMAL_INACCURATE})
-INF_OR_UNB = frozenset({LPStatus.INFEASIBLE, LPStatus.UNBOUNDED, LPStatus.INFEASIBLE_OR_UNBOUNDED})
-
-#: HiGHS ``HighsModelStatus`` codes (highspy 1.7 to 1.16) to :class:`LPStatus`.
-STATUS_MAP = {
-    0: LPStatus.NOT_SOLVED,               # kNotset
-    1: LPStatus.SOLVER_ERROR,             # kLoadError
-    2: LPStatus.SOLVER_ERROR,             # kModelError
-    3: LPStatus.SOLVER_ERROR,             # kPresolveError
-    4: LPStatus.SOLVER_ERROR,             # kSolveError
-    5: LPStatus.SOLVER_ERROR,             # kPostsolveError
-    6: LPStatus.OPTIMAL,                  # kModelEmpty: nothing to optimise, re-checked like any other
-    7: LPStatus.OPTIMAL,                  # kOptimal
-    8: LPStatus.INFEASIBLE,               # kInfeasible
-    9: LPStatus.INFEASIBLE_OR_UNBOUNDED,  # kUnboundedOrInfeasible
-    10: LPStatus.UNBOUNDED,               # kUnbounded
-    11: LPStatus.USER_LIMIT,              # kObjectiveBound
-    12: LPStatus.USER_LIMIT,              # kObjectiveTarget
-    13: LPStatus.TIME_LIMIT,              # kTimeLimit
-    14: LPStatus.ITERATION_LIMIT,         # kIterationLimit
-    15: LPStatus.SOLVER_ERROR,            # kUnknown
-    16: LPStatus.USER_LIMIT,              # kSolutionLimit
-    17: LPStatus.INTERRUPTED,             # kInterrupt
-    18: LPStatus.SOLVER_ERROR,            # kMemoryLimit
-    19: LPStatus.INTERRUPTED,             # kHighsInterrupt
-}
+#: HiGHS ``HighsModelStatus`` names to :class:`LPStatus` (complete; shared with the bounding programs).
+STATUS_MAP = HIGHS_STATUS_MAP
 
 #: HiGHS ``HighsBasisStatus``: the only one the exact certificate needs is BASIC.
 BASIS_BASIC = 1
-
-
-def translate_status(code: int, name: str = "") -> tuple[LPStatus, str]:
-    """Map a native HiGHS model status; unknown codes become SOLVER_ERROR, code kept in the message."""
-    label = f"(HiGHS status {code}: {name})" if name else f"(HiGHS status {code})"
-    status = STATUS_MAP.get(int(code))
-    if status is None:
-        return LPStatus.SOLVER_ERROR, f"unknown HiGHS model status {label}"
-    return status, label
 
 
 @dataclass(frozen=True, eq=False)
@@ -132,25 +80,6 @@ def recheck(lp: LPData, x: np.ndarray, y: np.ndarray) -> dict[str, float]:
     return {"primal": float(primal), "dual": float(dual), "complementarity": float(complementarity), "gap": float(gap)}
 
 
-@contextlib.contextmanager
-def _quiet_stdout():
-    """HiGHS prints a banner on stdout from C++ when first constructed; keep stdout clean for --json."""
-    try:
-        sys.stdout.flush()
-        saved = os.dup(1)
-    except (OSError, ValueError):  # no real file descriptor (e.g. some notebook front ends)
-        yield
-        return
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 1)
-        yield
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-        os.close(devnull)
-
-
 class HIGHS:
     """HiGHS through ``highspy`` (dual simplex by default, so that a basis is available)."""
 
@@ -186,24 +115,15 @@ class HIGHS:
 
     def solve(self, lp: LPData) -> LPSolution:
         """Solve a float canonical program and re-check the answer."""
-        import highspy
-
         if lp.exact:
             raise TypeError("HiGHS solves float programs; build the program with exact=False")
-        with _quiet_stdout():
-            highs = highspy.Highs()
-        highs.setOptionValue("output_flag", False)
-        highs.setOptionValue("solver", self.solver)
-        if self.time_limit is not None:
-            highs.setOptionValue("time_limit", float(self.time_limit))
-        if self.threads is not None:
-            highs.setOptionValue("threads", int(self.threads))
+        highs = highs_instance(self.solver, self.time_limit, self.threads)
         start = time.perf_counter()
         highs.passModel(self._model(lp))
         highs.run()
         seconds = time.perf_counter() - start
-        code = int(highs.getModelStatus())
-        status, message = translate_status(code, highs.modelStatusToString(highs.getModelStatus()))
+        status, label, code = highs_status(highs)
+        message = f"(HiGHS {label})"
         iterations = int(highs.getInfo().simplex_iteration_count)
         if status not in SOLUTION_PRESENT:
             return LPSolution(status, None, None, None, None, None, message, code, iterations, seconds,
@@ -221,11 +141,9 @@ class HIGHS:
             basis = (np.array([int(s) for s in highs_basis.col_status], dtype=np.int8),
                      np.array([int(s) for s in highs_basis.row_status], dtype=np.int8))
         residuals = recheck(lp, x, y)
-        failing = [f"{name} residual {value:.2e}" for name, value in residuals.items() if value > self.tolerance]
-        if failing:
-            status = LPStatus.OPTIMAL_INACCURATE
-            message = (f"HiGHS reported optimal {message}, but the re-check exceeds the tolerance "
-                       f"{self.tolerance:.1e}: " + ", ".join(failing))
+        status, why = demote(status, residuals, self.tolerance)
+        if why:
+            message = f"HiGHS reported optimal {message}, but {why}"
         objective = lp.sense * float(lp.cost @ x)
         return LPSolution(status, objective, x, y, lp.cost - lp.matrix().T @ y, basis, message, code, iterations,
                           seconds, residuals, self.tolerance)
