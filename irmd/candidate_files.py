@@ -31,7 +31,8 @@ module that imports irmd, sympy, mpmath and the standard library).  While the
 module runs and while its ``candidate(...)`` function is called, an audit hook
 refuses, in that thread, every attempt to start a process (``subprocess``,
 ``os.system``, ``os.exec*``, ``os.spawn*``, ``os.fork``, ``os.posix_spawn``) or to
-use the network (sockets, name lookups, ``urllib``).  That is a guard against
+use the network (sockets, name lookups, ``urllib``), and stops it after
+:data:`LOAD_SECONDS` (an endless loop is bad input, not a hang).  That is a guard against
 accidents, **not a sandbox**: a candidate file is ordinary Python running with
 your permissions (it can read and write files, start threads, call C code), so
 load only files you trust, as you would run any script.
@@ -61,11 +62,14 @@ from typing import Callable, Mapping
 
 import sympy as sp
 
-from .errors import InputError, ParameterError
+from .errors import BudgetExceeded, InputError, ParameterError
 from .numbers import parse_exact
 
 #: The name a candidate file must define.
 ENTRY_POINT = "candidate"
+#: Seconds that running the module, or one call of its ``candidate(...)``, may take
+#: (a file stuck in an endless loop is bad input, not a hang).
+LOAD_SECONDS = 300.0
 
 
 class CandidateFileError(InputError):
@@ -107,6 +111,15 @@ def _audit(event: str, args) -> None:
         raise _Forbidden(f"candidate files may not start processes ({event})")
     if event in _NETWORK_EVENTS:
         raise _Forbidden(f"candidate files may not use the network ({event})")
+
+
+@contextmanager
+def _running_user_code():
+    """The guard and the time limit around code of a candidate file."""
+    from .budget import time_budget
+
+    with no_processes_or_network(), time_budget(LOAD_SECONDS, "candidate file"):
+        yield
 
 
 @contextmanager
@@ -267,11 +280,11 @@ class CandidateFile:
             return self.entry
         kwargs = self.arguments(params)
         try:
-            with no_processes_or_network():
+            with _running_user_code():
                 result = self.entry(**kwargs)
         except KeyboardInterrupt:
             raise
-        except (Exception, _Forbidden, SystemExit) as error:  # noqa: BLE001 - any failure of user code
+        except (Exception, _Forbidden, SystemExit, BudgetExceeded) as error:  # noqa: BLE001 - any failure of user code
             raise self._error(error) from None
         if not _is_candidate(result):
             line = getattr(getattr(self.entry, "__code__", None), "co_firstlineno", None)
@@ -298,6 +311,8 @@ def _message(error: BaseException) -> str:
         return str(error)
     if isinstance(error, SystemExit):
         return f"the file called sys.exit({error.code!r})"
+    if isinstance(error, BudgetExceeded):
+        return f"still running after {LOAD_SECONDS:g} s (an endless loop?); stopped here"
     if isinstance(error, SyntaxError):
         return f"SyntaxError: {error.msg}"
     text = " ".join(str(error).split())
@@ -310,11 +325,15 @@ def _line_in_file(error: BaseException, filename: str) -> int | None:
     """The last line of the candidate file in the traceback (where the file called what failed)."""
     if isinstance(error, SyntaxError) and error.filename == filename:
         return error.lineno
-    line = None
-    for frame, lineno in traceback.walk_tb(error.__traceback__):
-        if frame.f_code.co_filename == filename:
-            line = lineno
-    return line
+    # A time-limit error is re-raised outside the file; the interrupted code is in its context.
+    for exc in (error, error.__context__):
+        line = None
+        for frame, lineno in traceback.walk_tb(getattr(exc, "__traceback__", None)):
+            if frame.f_code.co_filename == filename:
+                line = lineno
+        if line is not None:
+            return line
+    return None
 
 
 def _assignment_line(source: bytes, name: str) -> int | None:
@@ -394,12 +413,12 @@ def load_candidate_source(path: str, source: bytes, *, cache: bool = False) -> C
     # Registered while it runs: dataclasses and pickling look the module up by name.
     sys.modules[module_name] = module
     try:
-        with no_processes_or_network():
+        with _running_user_code():
             exec(code, module.__dict__)  # noqa: S102 - a trusted user module, see the module docstring
     except KeyboardInterrupt:
         sys.modules.pop(module_name, None)
         raise
-    except (Exception, _Forbidden, SystemExit) as error:  # noqa: BLE001 - any failure of user code
+    except (Exception, _Forbidden, SystemExit, BudgetExceeded) as error:  # noqa: BLE001 - any failure of user code
         sys.modules.pop(module_name, None)
         raise CandidateFileError(path, _line_in_file(error, filename), _message(error)) from None
     if not hasattr(module, ENTRY_POINT):

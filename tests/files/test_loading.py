@@ -191,3 +191,17 @@ def test_sibling_modules_are_not_importable(tmp_path):
     path = write(tmp_path, "import helper\ncandidate = None\n")
     with pytest.raises(CandidateFileError, match="line 1: ModuleNotFoundError"):
         load_candidate_file(path)
+
+
+def test_an_endless_loop_is_stopped_and_named(tmp_path, monkeypatch):
+    import irmd.candidate_files as files
+
+    monkeypatch.setattr(files, "LOAD_SECONDS", 0.5)
+    path = write(tmp_path, "x = 0\nwhile True:\n    x += 1\ncandidate = None\n")
+    with pytest.raises(CandidateFileError, match=r"line [23]: still running after 0.5 s \(an endless loop\?\)"):
+        load_candidate_file(path)
+    path = write(tmp_path, BODY + "\ndef candidate():\n    while True:\n        pass\n", "slow.py")
+    loaded = load_candidate_file(path)
+    with pytest.raises(CandidateFileError, match="still running") as info:
+        loaded.build()
+    assert info.value.line in (line_of(path, "while True"), line_of(path, "        pass"))
