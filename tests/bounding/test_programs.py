@@ -117,6 +117,24 @@ def test_reported_values_are_the_bounds_of_the_returned_objects():
     assert np.allclose(p.sigma.reshape(2, -1).sum(axis=1), env.prior) and p.sigma.min() >= 0
 
 
+def test_a_solver_value_far_from_the_recomputed_bound_is_reduced_accuracy():
+    from dataclasses import replace
+
+    from irmd.lp_status import LPStatus
+    from irmd.verify.bounding import guarantee_lp, potential_lp
+    from irmd.verify.bounding.solvers import solve
+
+    env, grid = reduce_environment(auction(2), 3.0), Grid.survey(2, 3)
+    for module in (guarantee_lp, potential_lp):
+        program = module.build(env, grid)
+        solution = solve(program.lp, "clarabel")
+        good = module.read_solution(program, solution)
+        assert good.status is LPStatus.OPTIMAL, good.message
+        bad = module.read_solution(program, replace(solution, objective=solution.objective + 1e-3))
+        assert bad.status is LPStatus.OPTIMAL_INACCURATE and "recomputed value differs" in bad.message
+        assert bad.value == good.value and bad.ok
+
+
 def test_weak_duality_on_the_grid_via_the_multipliers():
     """The guarantee LP's row multipliers are a sigma with the prior as marginal (up to tolerance)."""
     env, grid = reduce_environment(auction(2), 3.0), Grid.survey(2, 3)

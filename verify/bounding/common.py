@@ -1,13 +1,16 @@
-"""Shared pieces of the two bounding programs: sizes, timings, memory, JSON numbers."""
+"""Shared pieces of the two bounding programs: sizes, timings, memory, JSON numbers, results."""
 from __future__ import annotations
 
 import resource
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from irmd.lp_status import SOLUTION_PRESENT, LPStatus
 from irmd.numbers import decimal_string
+
+from .grid import Grid
 
 
 def peak_memory_mb() -> float:
@@ -47,3 +50,66 @@ def number(value, dps: int) -> str | None:
 
 def on_grid(values: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     return np.asarray(values, dtype=float).reshape(shape)
+
+
+@dataclass(frozen=True)
+class ProgramResult:
+    """What both bounding programs report: how the solve ended, where, at what cost, and the bound.
+
+    ``value`` is the bound recomputed from the returned point (after projecting it onto
+    the constraints); ``solver_value`` is the solver's own number for the same bound.
+    Subclasses add their arrays and name their JSON keys in :meth:`_details`.
+    """
+
+    status: LPStatus
+    message: str
+    grid: Grid
+    t_max: float | None
+    solver: str
+    symmetric: bool
+    size: ProgramSize
+    value: float | None = None
+    solver_value: float | None = None
+    warnings: tuple[str, ...] = field(default=(), kw_only=True)
+
+    program = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.status in SOLUTION_PRESENT
+
+    def _details(self, dps: int) -> dict:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def to_dict(self, dps: int = 10) -> dict:
+        return {
+            "program": self.program,
+            "status": str(self.status),
+            "message": self.message,
+            "grid": {"agents": self.grid.agents, "k": self.grid.k, "top": str(self.grid.top), "points": self.grid.points},
+            "t_max": number(self.t_max, dps),
+            "solver": self.solver,
+            "symmetric": self.symmetric,
+            "value": number(self.value, dps),
+            "solver_value": number(self.solver_value, dps),
+            **self._details(dps),
+            "warnings": list(self.warnings),
+            "size": self.size.to_dict(),
+        }
+
+
+def shared_fields(program, solution) -> dict:
+    """The :class:`ProgramResult` fields both read-backs fill alike: grid, t_max, solver, symmetry, size."""
+    lp = program.lp
+    size = ProgramSize(lp.shape[1], lp.shape[0], lp.A.nnz, program.build_seconds, solution.seconds, peak_memory_mb())
+    return dict(grid=program.grid, t_max=program.env.t_max, solver=solution.solver,
+                symmetric=program.reduction.symmetric, size=size)
+
+
+def check_recomputed(status: LPStatus, message: str, value: float, solver_value: float,
+                     tolerance: float) -> tuple[LPStatus, str]:
+    """Demote OPTIMAL when the recomputed bound and the solver's differ by more than ``10 tol (1 + |value|)``."""
+    difference = abs(value - solver_value)
+    if status is LPStatus.OPTIMAL and difference > 10 * tolerance * (1 + abs(value)):
+        return LPStatus.OPTIMAL_INACCURATE, message + f"; recomputed value differs from the solver's by {difference:.2e}"
+    return status, message

@@ -22,14 +22,14 @@ adversary's worst-case σ (complementary slackness (26)).
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sps
 
 from irmd.lp_status import SOLUTION_PRESENT, LPStatus
 
-from .common import ProgramSize, number, on_grid, peak_memory_mb
+from .common import ProgramResult, check_recomputed, number, on_grid, shared_fields
 from .grid import Grid
 from .operators import gradient
 from .reduced import ReducedEnvironment
@@ -50,7 +50,7 @@ class GuaranteeProgram:
 
 
 @dataclass(frozen=True)
-class GuaranteeResult:
+class GuaranteeResult(ProgramResult):
     """Solution of the guarantee bounding program; arrays have the grid's shape.
 
     Attributes
@@ -73,15 +73,6 @@ class GuaranteeResult:
         positive means ``t_max`` binds and a larger ``t_max`` could raise the bound.
     """
 
-    status: LPStatus
-    message: str
-    grid: Grid
-    t_max: float | None
-    solver: str
-    symmetric: bool
-    size: ProgramSize
-    value: float | None = None
-    solver_value: float | None = None
     levels: np.ndarray | None = None
     outcome: dict | None = None
     svo: np.ndarray | None = None
@@ -89,29 +80,15 @@ class GuaranteeResult:
     participation_violation: float | None = None
     max_abs_transfer: float | None = None
     transfer_shadow_price: float | None = None
-    warnings: tuple[str, ...] = field(default=())
 
-    @property
-    def ok(self) -> bool:
-        return self.status in SOLUTION_PRESENT
+    program = "guarantee"
 
-    def to_dict(self, dps: int = 10) -> dict:
+    def _details(self, dps: int) -> dict:
         return {
-            "program": "guarantee",
-            "status": str(self.status),
-            "message": self.message,
-            "grid": {"agents": self.grid.agents, "k": self.grid.k, "top": str(self.grid.top), "points": self.grid.points},
-            "t_max": number(self.t_max, dps),
-            "solver": self.solver,
-            "symmetric": self.symmetric,
-            "value": number(self.value, dps),
-            "solver_value": number(self.solver_value, dps),
             "levels": None if self.levels is None else [number(v, dps) for v in self.levels],
             "participation_violation": number(self.participation_violation, 3),
             "max_abs_transfer": number(self.max_abs_transfer, dps),
             "transfer_shadow_price": number(self.transfer_shadow_price, 3),
-            "warnings": list(self.warnings),
-            "size": self.size.to_dict(),
         }
 
 
@@ -245,9 +222,8 @@ def solve_guarantee(env: ReducedEnvironment, grid: Grid, solver: str = "highs-ip
 
 
 def read_solution(program: GuaranteeProgram, solution: LPSolution, tolerance: float = 1e-6) -> GuaranteeResult:
-    env, grid, red, lp = program.env, program.grid, program.reduction, program.lp
-    size = ProgramSize(lp.shape[1], lp.shape[0], lp.A.nnz, program.build_seconds, solution.seconds, peak_memory_mb())
-    common = dict(grid=grid, t_max=env.t_max, solver=solution.solver, symmetric=red.symmetric, size=size)
+    env, grid, red = program.env, program.grid, program.reduction
+    common = shared_fields(program, solution)
     if solution.status not in SOLUTION_PRESENT:
         return GuaranteeResult(solution.status, solution.message, **common)
     P, d, S = grid.points, env.dimension, env.states
@@ -260,9 +236,7 @@ def read_solution(program: GuaranteeProgram, solution: LPSolution, tolerance: fl
     if violation > tolerance:
         status = LPStatus.OPTIMAL_INACCURATE
         message += f"; participation violated by {violation:.2e} after projection"
-    if abs(value + solution.objective) > 10 * tolerance * (1 + abs(value)) and status is LPStatus.OPTIMAL:
-        status = LPStatus.OPTIMAL_INACCURATE
-        message += f"; recomputed value differs from the solver's by {abs(value + solution.objective):.2e}"
+    status, message = check_recomputed(status, message, value, -solution.objective, tolerance)
     sigma = None
     if solution.row_dual is not None:
         y = np.maximum(solution.row_dual[: program.svo_rows], 0.0).reshape(S, -1)

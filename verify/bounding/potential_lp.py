@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sps
@@ -42,7 +42,7 @@ import scipy.sparse as sps
 from irmd.errors import InputError
 from irmd.lp_status import INF_OR_UNB, SOLUTION_PRESENT, LPStatus
 
-from .common import ProgramSize, number, on_grid, peak_memory_mb
+from .common import ProgramResult, check_recomputed, number, on_grid, shared_fields
 from .grid import Grid
 from .operators import gradient
 from .reduced import ReducedEnvironment
@@ -65,7 +65,7 @@ class PotentialProgram:
 
 
 @dataclass(frozen=True)
-class PotentialResult:
+class PotentialResult(ProgramResult):
     """Solution of the potential bounding program; arrays have the grid's shape.
 
     Attributes
@@ -87,42 +87,19 @@ class PotentialResult:
         :math:`\\sum_x |a_j(x)|` over free coordinates (should vanish).
     """
 
-    status: LPStatus
-    message: str
-    grid: Grid
-    t_max: float | None
-    solver: str
-    symmetric: bool
-    size: ProgramSize
-    value: float | None = None
-    solver_value: float | None = None
     sigma: np.ndarray | None = None
     marginal: np.ndarray | None = None
     ivo_max: np.ndarray | None = None
     best_response: dict | None = None
     transfer_sensitivity: float | None = None
     pde_residual: float | None = None
-    warnings: tuple[str, ...] = field(default=())
 
-    @property
-    def ok(self) -> bool:
-        return self.status in SOLUTION_PRESENT
+    program = "potential"
 
-    def to_dict(self, dps: int = 10) -> dict:
+    def _details(self, dps: int) -> dict:
         return {
-            "program": "potential",
-            "status": str(self.status),
-            "message": self.message,
-            "grid": {"agents": self.grid.agents, "k": self.grid.k, "top": str(self.grid.top), "points": self.grid.points},
-            "t_max": number(self.t_max, dps),
-            "solver": self.solver,
-            "symmetric": self.symmetric,
-            "value": number(self.value, dps),
-            "solver_value": number(self.solver_value, dps),
             "transfer_sensitivity": number(self.transfer_sensitivity, 3),
             "pde_residual": number(self.pde_residual, 3),
-            "warnings": list(self.warnings),
-            "size": self.size.to_dict(),
         }
 
 
@@ -249,9 +226,8 @@ def solve_potential(env: ReducedEnvironment, grid: Grid, solver: str = "clarabel
 
 
 def read_solution(program: PotentialProgram, solution: LPSolution, tolerance: float = 1e-6) -> PotentialResult:
-    env, grid, red, lp = program.env, program.grid, program.reduction, program.lp
-    size = ProgramSize(lp.shape[1], lp.shape[0], lp.A.nnz, program.build_seconds, solution.seconds, peak_memory_mb())
-    common = dict(grid=grid, t_max=env.t_max, solver=solution.solver, symmetric=red.symmetric, size=size)
+    env, grid, red = program.env, program.grid, program.reduction
+    common = shared_fields(program, solution)
     free = env.free_columns()
     if solution.status not in SOLUTION_PRESENT:
         if free and solution.status in INF_OR_UNB:
@@ -273,9 +249,7 @@ def read_solution(program: PotentialProgram, solution: LPSolution, tolerance: fl
     if free and residual > tolerance:
         status = LPStatus.OPTIMAL_INACCURATE if status is LPStatus.OPTIMAL else status
         message += f"; PDE residual of the free coordinates {residual:.2e}"
-    if status is LPStatus.OPTIMAL and abs(value - solution.objective) > 10 * tolerance * (1 + abs(value)):
-        status = LPStatus.OPTIMAL_INACCURATE
-        message += f"; recomputed value differs from the solver's by {abs(value - solution.objective):.2e}"
+    status, message = check_recomputed(status, message, value, solution.objective, tolerance)
     best = _best_response(program, solution)
     if env.capped_columns() and value != 0 and env.t_max * sensitivity > 0.5 * abs(value):
         warnings.append(
