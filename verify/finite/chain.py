@@ -14,7 +14,7 @@ from irmd.lp_status import LPStatus
 from irmd.status import Status
 
 from .exact import ExactCertificate, certify
-from .output import number_text
+from .output import DEFAULT_DPS, array_text, number_text
 from .solvers import HIGHS, LPSolution
 
 
@@ -63,21 +63,43 @@ def solve_chain(reduction, tables, exact_tables, solver: HIGHS | None, max_exact
     return ChainOutcome(status, value, named, solution, certificate, exact_input, message, build_seconds, sizes)
 
 
-def result_header(program: str, status: Status, value, message: str, solution: LPSolution, build_seconds: float,
-                  sizes: dict, certificate: ExactCertificate | None, dps: int) -> dict:
-    """The keys every program's ``to_dict`` starts with (value, statuses, LP report, exact report)."""
-    return {
-        "program": program,
-        "status": str(status),
-        "value": number_text(value, dps),
-        "value_decimal": number_text(None if value is None else float(value), dps),
-        "message": message,
-        "lp": {"status": str(solution.status), "solver": "highs", "native_status": solution.native_status,
-               "message": solution.message, "iterations": solution.iterations,
-               "build_seconds": number_text(build_seconds, 4),
-               "solve_seconds": number_text(solution.solve_seconds, 4),
-               "tolerance": number_text(solution.tolerance, 3),
-               "residuals": {k: number_text(r, 3) for k, r in solution.residuals.items()},
-               **{k: int(s) for k, s in sizes.items()}},
-        "exact": None if certificate is None else certificate.to_dict(),
-    }
+def _text(value, dps: int):
+    """An array, or a list of arrays (one per agent), as JSON strings."""
+    return [array_text(a, dps) for a in value] if isinstance(value, list) else array_text(value, dps)
+
+
+class ChainResult:
+    """What the results of the finite programs share: the LP status and the JSON layout.
+
+    Subclasses are dataclasses with the fields ``program``, ``status``, ``value``,
+    ``message``, ``solution``, ``exact``, ``build_seconds`` and ``sizes``, and name the
+    arrays they print in ``MULTIPLIERS`` and ``PRIMAL``.
+    """
+
+    MULTIPLIERS: tuple[str, ...] = ()
+    PRIMAL: tuple[str, ...] = ()
+
+    @property
+    def lp_status(self) -> LPStatus:
+        return self.solution.status
+
+    def to_dict(self, dps: int = DEFAULT_DPS) -> dict:
+        """Value, statuses, the LP report, the exact report, then multipliers and primal arrays."""
+        solution = self.solution
+        return {
+            "program": self.program,
+            "status": str(self.status),
+            "value": number_text(self.value, dps),
+            "value_decimal": number_text(None if self.value is None else float(self.value), dps),
+            "message": self.message,
+            "lp": {"status": str(solution.status), "solver": "highs", "native_status": solution.native_status,
+                   "message": solution.message, "iterations": solution.iterations,
+                   "build_seconds": number_text(self.build_seconds, 4),
+                   "solve_seconds": number_text(solution.solve_seconds, 4),
+                   "tolerance": number_text(solution.tolerance, 3),
+                   "residuals": {k: number_text(r, 3) for k, r in solution.residuals.items()},
+                   **{k: int(s) for k, s in self.sizes.items()}},
+            "exact": None if self.exact is None else self.exact.to_dict(),
+            "multipliers": {name: _text(getattr(self, name), dps) for name in self.MULTIPLIERS},
+            "primal": {name: _text(getattr(self, name), dps) for name in self.PRIMAL},
+        }

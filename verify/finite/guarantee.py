@@ -24,14 +24,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from irmd.lp_status import LPStatus
 from irmd.status import Status
 
-from .chain import result_header, solve_chain
+from .chain import ChainResult, solve_chain
 from .exact import MAX_EXACT_DIMENSION, ExactCertificate
 from .lp import LPData, Reduction, RowAssembler
 from .model import FiniteEnvironment, FiniteMechanism
-from .output import DEFAULT_DPS, array_text
 from .solvers import HIGHS, LPSolution
 
 
@@ -143,7 +141,7 @@ class Guarantee2LP(Reduction):
 
 
 @dataclass(frozen=True, eq=False)
-class GuaranteeResult:
+class GuaranteeResult(ChainResult):
     r"""Value, primal BCE and multipliers of G(M) or :math:`G^C(M)`.
 
     Attributes
@@ -176,24 +174,12 @@ class GuaranteeResult:
     build_seconds: float = 0.0
     sizes: dict = field(default_factory=dict)
 
-    @property
-    def lp_status(self) -> LPStatus:
-        return self.solution.status
+    MULTIPLIERS = ("v", "alpha")
+    PRIMAL = ("sigma",)
 
     @property
     def coarse(self) -> bool:
         return self.program == "coarse_guarantee"
-
-    def to_dict(self, dps: int = DEFAULT_DPS) -> dict:
-        return {
-            **result_header(self.program, self.status, self.value, self.message, self.solution, self.build_seconds,
-                            self.sizes, self.exact, dps),
-            "multipliers": {
-                "v": array_text(self.v, dps),
-                "alpha": None if self.alpha is None else [array_text(a, dps) for a in self.alpha],
-            },
-            "primal": {"sigma": array_text(self.sigma, dps)},
-        }
 
 
 def solve_guarantee(tables: PayoffTables, *, coarse: bool = False, exact_tables=None, solver: HIGHS | None = None,

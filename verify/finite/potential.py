@@ -20,14 +20,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from irmd.lp_status import LPStatus
 from irmd.status import Status
 
-from .chain import result_header, solve_chain
+from .chain import ChainResult, solve_chain
 from .exact import MAX_EXACT_DIMENSION, ExactCertificate
 from .lp import LPData, Reduction, RowAssembler
 from .model import FiniteEnvironment, FiniteInformation
-from .output import DEFAULT_DPS, array_text
 from .solvers import HIGHS, LPSolution
 
 
@@ -110,7 +108,7 @@ class Potential2LP(Reduction):
 
 
 @dataclass(frozen=True, eq=False)
-class PotentialResult:
+class PotentialResult(ChainResult):
     r"""Value, optimal direct mechanism and multipliers of P(I).
 
     ``m`` (S..., O) is an optimal truthful, participating direct mechanism; ``q`` (S...)
@@ -133,23 +131,8 @@ class PotentialResult:
     sizes: dict = field(default_factory=dict)
 
     program = "potential"
-
-    @property
-    def lp_status(self) -> LPStatus:
-        return self.solution.status
-
-    def to_dict(self, dps: int = DEFAULT_DPS) -> dict:
-        return {
-            **result_header(self.program, self.status, self.value, self.message, self.solution, self.build_seconds,
-                            self.sizes, self.exact, dps),
-            "multipliers": {
-                "q": array_text(self.q, dps),
-                "alpha": None if self.alpha is None else [array_text(a, dps) for a in self.alpha],
-                "beta": None if self.beta is None else [array_text(b, dps) for b in self.beta],
-                "gamma": array_text(self.gamma, dps),
-            },
-            "primal": {"m": array_text(self.m, dps)},
-        }
+    MULTIPLIERS = ("q", "alpha", "beta", "gamma")
+    PRIMAL = ("m",)
 
 
 def solve_potential(tables: InformationTables, *, exact_tables=None, solver: HIGHS | None = None,
