@@ -26,11 +26,11 @@ it, summarise the certificate in a :class:`SweepRow` -- on a Dask cluster:
 irmd's symbolic time budgets work in worker threads (:mod:`irmd.budget`), so a
 point never hangs a worker.  A point that fails -- an invalid value that only
 the builder detects, a file that raises, a crash -- becomes a row with status
-``error`` and the one-line reason; the other points still run.
+:attr:`PointStatus.ERROR` and the one-line reason; the other points still run.
 
 >>> from irmd.sweep import BuiltinSpec, parse_axis, run_sweep
 >>> result = run_sweep(BuiltinSpec("common-value-auction"), [parse_axis("N=1..2")], dps=15, jobs=1)
->>> [row.status for row in result.rows]
+>>> [row.status.value for row in result.rows]
 ['verified', 'verified']
 """
 from __future__ import annotations
@@ -44,6 +44,7 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field
+from enum import Enum
 from fractions import Fraction
 from itertools import product
 from typing import Callable, Mapping, Sequence
@@ -59,9 +60,26 @@ from .status import EXIT_BAD_INPUT, Verdict
 MAX_POINTS = 100_000
 #: Seconds to wait for a remote scheduler before giving up.
 CONNECT_TIMEOUT = 10.0
-#: Statuses of a row: the certificate's verdict, or ``error`` when the point could not be verified.
-ERROR = "error"
-STATUS_ORDER = ("verified", "refuted", "inconclusive", ERROR)
+
+
+class PointStatus(str, Enum):
+    """The status of one point: the certificate's verdict, or ``error`` when it could not be verified."""
+
+    VERIFIED = "verified"
+    REFUTED = "refuted"
+    INCONCLUSIVE = "inconclusive"
+    ERROR = "error"
+
+    def __str__(self) -> str:
+        return self.value
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_BAD_INPUT if self is PointStatus.ERROR else Verdict(self.value).exit_code
+
+
+#: Weakest first: the status of a whole sweep is the first of these that any point has.
+WEAKEST_FIRST = (PointStatus.ERROR, PointStatus.REFUTED, PointStatus.INCONCLUSIVE, PointStatus.VERIFIED)
 
 Progress = Callable[[int, int, "SweepRow"], None]
 
@@ -248,7 +266,7 @@ class SweepRow:
 
     index: int
     params: tuple[tuple[str, str], ...]
-    status: str
+    status: PointStatus
     guarantee_lower: str | None = None
     potential_upper: str | None = None
     potential_limit: str | None = None
@@ -260,7 +278,7 @@ class SweepRow:
     worker: str = ""
 
     def to_dict(self) -> dict:
-        return {"params": dict(self.params), "status": self.status, "guarantee_lower": self.guarantee_lower,
+        return {"params": dict(self.params), "status": self.status.value, "guarantee_lower": self.guarantee_lower,
                 "potential_upper": self.potential_upper, "potential_upper_limit": self.potential_limit,
                 "gap": self.gap, **dict(self.headline), "failing": list(self.failing), "detail": self.detail,
                 "seconds": f"{self.seconds:.3f}", "worker": self.worker}
@@ -287,7 +305,8 @@ def _row_from_certificate(index, params, certificate, seconds, worker) -> SweepR
     detail = f"{failing[0].name}: {failing[0].detail}" if failing else ""
     if not failing and certificate.status is not Verdict.VERIFIED:
         detail = "the bounds differ"
-    return SweepRow(index, tuple(params.items()), certificate.status.value, number(certificate.guarantee_lower),
+    return SweepRow(index, tuple(params.items()), PointStatus(certificate.status.value),
+                    number(certificate.guarantee_lower),
                     number(certificate.potential_upper), number(certificate.potential_limit), gap,
                     tuple((k, decimal_string(v, dps)) for k, v in certificate.headline.items()),
                     tuple(c.name for c in failing), " ".join(detail.split()), seconds, worker)
@@ -305,10 +324,10 @@ def run_point(spec, index: int, params: Mapping[str, str], options: SweepOptions
         certificate = verify(candidate, dps=options.dps, symbolic=options.symbolic,
                              budget_seconds=options.budget_seconds)
     except InputError as error:
-        return SweepRow(index, tuple(params.items()), ERROR, detail=" ".join(str(error).split()),
+        return SweepRow(index, tuple(params.items()), PointStatus.ERROR, detail=" ".join(str(error).split()),
                         seconds=time.monotonic() - started, worker=worker)
     except Exception as error:  # noqa: BLE001 - one crashing point must not end the sweep
-        return SweepRow(index, tuple(params.items()), ERROR,
+        return SweepRow(index, tuple(params.items()), PointStatus.ERROR,
                         detail=f"internal error ({type(error).__name__}: {' '.join(str(error).split())}); "
                                "please report",
                         seconds=time.monotonic() - started, worker=worker)
@@ -329,31 +348,24 @@ class SweepResult:
 
     @property
     def counts(self) -> dict[str, int]:
-        found = {s: 0 for s in STATUS_ORDER}
-        for row in self.rows:
-            found[row.status] = found.get(row.status, 0) + 1
+        """Number of points per status (statuses that occur), verified first."""
+        found = {s.value: sum(r.status is s for r in self.rows) for s in reversed(WEAKEST_FIRST)}
         return {s: n for s, n in found.items() if n}
 
     @property
-    def status(self) -> str:
-        """The weakest row: error, then refuted, then inconclusive, else verified."""
+    def status(self) -> PointStatus:
+        """The weakest point: error, then refuted, then inconclusive, else verified."""
         statuses = {r.status for r in self.rows}
-        for status in (ERROR, "refuted", "inconclusive"):
-            if status in statuses:
-                return status
-        return "verified"
+        return next((s for s in WEAKEST_FIRST if s in statuses), PointStatus.VERIFIED)
 
     @property
     def exit_code(self) -> int:
         """3 if a point could not be verified, else 1 refuted / 2 inconclusive / 0 all verified."""
-        status = self.status
-        if status == ERROR:
-            return EXIT_BAD_INPUT
-        return Verdict(status).exit_code
+        return self.status.exit_code
 
     def to_dict(self) -> dict:
         return {"candidate": self.candidate, "parameters": list(self.parameters), "dps": self.options.dps,
-                "symbolic": self.options.symbolic, "status": self.status, "counts": self.counts,
+                "symbolic": self.options.symbolic, "status": self.status.value, "counts": self.counts,
                 "points": len(self.rows), "engine": self.engine, "elapsed": f"{self.elapsed:.3f}",
                 "rows": [r.to_dict() for r in self.rows]}
 
@@ -370,7 +382,7 @@ class SweepResult:
         records = []
         for r in self.rows:
             record = dict(r.params)
-            record.update(status=r.status, guarantee_lower=r.guarantee_lower, potential_upper=r.potential_upper,
+            record.update(status=r.status.value, guarantee_lower=r.guarantee_lower, potential_upper=r.potential_upper,
                           potential_upper_limit=r.potential_limit, gap=r.gap)
             h = dict(r.headline)
             record.update({k: h.get(k) for k in headline})
@@ -410,14 +422,14 @@ class SweepResult:
         for r in self.rows:
             params = dict(r.params)
             # Failing checks by name (their details are in the JSON and the files); errors in full.
-            note = ", ".join(r.failing) if r.failing else (r.detail if r.status != "verified" else "")
+            note = ", ".join(r.failing) if r.failing else (r.detail if r.status is not PointStatus.VERIFIED else "")
             if len(note) > 120:
                 note = note[:117] + "..."
             upper = _short(r.potential_upper, digits)
             if r.potential_limit is not None:  # a family (bilateral trade's eps): the claim is about the limit
                 upper = f"{_short(r.potential_limit, digits)} (limit)"
             lines.append([params.get(p, "") for p in self.parameters] + [
-                r.status, _short(r.guarantee_lower, digits), upper, f"{r.seconds:.2f}", note])
+                r.status.value, _short(r.guarantee_lower, digits), upper, f"{r.seconds:.2f}", note])
         widths = [max(len(h), *(len(line[i]) for line in lines)) if lines else len(h)
                   for i, h in enumerate(headers)]
         out = ["  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip()]
@@ -590,7 +602,7 @@ def _on_client(client, spec, points, options, report) -> list[SweepRow]:
             try:
                 row = future.result()
             except Exception as error:  # noqa: BLE001 - a lost worker or unpicklable result: that point only
-                row = SweepRow(index, tuple(params.items()), ERROR,
+                row = SweepRow(index, tuple(params.items()), PointStatus.ERROR,
                                detail=f"the cluster could not run this point ({type(error).__name__}: "
                                       f"{' '.join(str(error).split())[:200]})")
             rows.append(row)
