@@ -64,3 +64,34 @@ def test_explicit_two_agent_bilateral_trade(tmp_path):
     data = residuals(certificate)
     assert data["svo"][0].kind == "heatmap"
     assert all(p.max_abs < 1e-9 for p in data["pde"])
+
+
+THREE_AGENTS = '''
+import sympy as sp
+from irmd.analytic import Environment, Information, Interval, Mechanism, Simplex, State, action_symbols, make_candidate
+
+theta = sp.Symbol("theta", real=True)
+q = sp.symbols("q_1:4", real=True)
+t = sp.symbols("t_1:4", real=True)
+x = action_symbols(3)
+
+def candidate(price="1"):
+    # One state, value 1: a posted price of 1 to agent 1 against independent exponential signals.
+    env = Environment(3, (State.make("1", {theta: 1}),), (1,), (Simplex(q),) + tuple(Interval(c) for c in t),
+                      tuple(theta * q[i] - t[i] for i in range(3)), sum(t))
+    mechanism = Mechanism.make({q[0]: 1, q[1]: 0, q[2]: 0, t[0]: sp.Rational(price), t[1]: 0, t[2]: 0})
+    return make_candidate("posted-price-3", env, mechanism, Information.make({"1": sp.exp(-sum(x))}))
+'''
+
+
+def test_three_explicit_agents_are_drawn_along_two_slices(tmp_path):
+    path = tmp_path / "three.py"
+    path.write_text(THREE_AGENTS)
+    certificate = verify(build_from_file(path), dps=15)
+    gap, integrand = residuals(certificate)["ivo"]
+    assert gap.kind == "curves" and [label for label, _ in gap.values] == [
+        "equal actions", "x_1 = Σx, others at the lower bound"]
+    assert gap.max_abs == 0
+    for _, values in integrand.values:           # max_c gamma = sigma = e^-Σx on both slices
+        assert np.allclose(values, np.exp(-integrand.axis), rtol=1e-12)
+    assert [p.name for p in plot_residuals(certificate, tmp_path / "plots")] == ["svo.png", "ivo.png", "pde.png"]
