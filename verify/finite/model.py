@@ -65,6 +65,21 @@ def _labels(given, count: int, default_prefix: str, path: str) -> tuple[str, ...
     return labels
 
 
+def _profile_labels(given, counts: tuple[int, ...], path: str) -> tuple[tuple[str, ...], ...]:
+    """One list of distinct labels per agent (actions or signals), defaulting to ``"0", "1", ...``."""
+    labels = given or (None,) * len(counts)
+    if len(labels) != len(counts):
+        raise InstanceError(path, f"expected one list per agent ({len(counts)}), got {len(labels)}")
+    return tuple(_labels(labels[i], count, "", f"{path}[{i}]") for i, count in enumerate(counts))
+
+
+def _check_agent_levels(levels: int, env: "FiniteEnvironment", path: str, innermost: str) -> None:
+    """A mechanism or information structure needs one array level per agent before the ``innermost`` one."""
+    if levels != env.n_agents:
+        raise InstanceError(path, f"nested {levels} levels deep before the {innermost}, "
+                                  f"expected one level per agent ({env.n_agents})")
+
+
 def _check_distribution(values: RationalArray, path: str, what: str = "probabilities") -> None:
     """Every entry >= 0 and the whole array sums to 1 (exactly)."""
     negative = np.argwhere(values.sign() < 0)
@@ -139,17 +154,11 @@ class FiniteMechanism:
 
     def validate(self, env: FiniteEnvironment) -> "FiniteMechanism":
         """Check shapes, lotteries and participation security against ``env``; return self."""
-        if self.n_agents != env.n_agents:
-            raise InstanceError("mechanism.m", f"nested {self.n_agents} levels deep before the outcomes, "
-                                               f"expected one level per agent ({env.n_agents})")
+        _check_agent_levels(self.n_agents, env, "mechanism.m", "outcomes")
         if self.m.shape[-1] != env.n_outcomes:
             raise InstanceError("mechanism.m", f"lotteries have {self.m.shape[-1]} entries, expected {env.n_outcomes} outcomes")
         _check_lotteries(self.m, "mechanism.m")
-        labels = self.actions or (None,) * self.n_agents
-        if len(labels) != self.n_agents:
-            raise InstanceError("mechanism.actions", f"expected one list per agent ({self.n_agents}), got {len(labels)}")
-        object.__setattr__(self, "actions", tuple(
-            _labels(labels[i], count, "", f"mechanism.actions[{i}]") for i, count in enumerate(self.action_counts)))
+        object.__setattr__(self, "actions", _profile_labels(self.actions, self.action_counts, "mechanism.actions"))
         self._check_secure(env)
         return self
 
@@ -221,9 +230,7 @@ class FiniteInformation:
 
     def validate(self, env: FiniteEnvironment) -> "FiniteInformation":
         """Check shapes, that sigma is a distribution and that its state marginal is ``env.mu``."""
-        if self.n_agents != env.n_agents:
-            raise InstanceError("information.sigma", f"nested {self.n_agents} levels deep before the states, "
-                                                     f"expected one level per agent ({env.n_agents})")
+        _check_agent_levels(self.n_agents, env, "information.sigma", "states")
         if self.sigma.shape[-1] != env.n_states:
             raise InstanceError("information.sigma", f"innermost lists have {self.sigma.shape[-1]} entries, "
                                                      f"expected {env.n_states} states")
@@ -234,11 +241,7 @@ class FiniteInformation:
             if got != env.mu.entry((t,)):
                 raise InstanceError("information.sigma", f"marginal of state {t} is {_fraction_text(got)}, "
                                                          f"but env.mu[{t}] is {_fraction_text(env.mu.entry((t,)))}")
-        labels = self.signals or (None,) * self.n_agents
-        if len(labels) != self.n_agents:
-            raise InstanceError("information.signals", f"expected one list per agent ({self.n_agents}), got {len(labels)}")
-        object.__setattr__(self, "signals", tuple(
-            _labels(labels[i], count, "", f"information.signals[{i}]") for i, count in enumerate(self.signal_counts)))
+        object.__setattr__(self, "signals", _profile_labels(self.signals, self.signal_counts, "information.signals"))
         return self
 
 
