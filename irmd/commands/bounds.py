@@ -196,30 +196,25 @@ def run(args) -> int:
     options = dict(t_max=t_max, solver=args.solver, programs=programs, use_symmetry=not args.no_symmetry,
                    tie_break=args.tie_break, analytic=source.analytic, transfer_scale=source.transfer_scale,
                    shapes=source.shapes, time_limit=args.time_limit, name=source.name, params=source.params)
-    if len(ks) == 1:
-        result = compute_bounds(source.environment, ks[0], args.top, **options)
-        results = [result]
-        if args.plot:
-            from irmd.verify.bounding.plots import plot_heatmaps
-
-            plot_heatmaps(result, args.plot, f"{source.name}, k = {ks[0]}")
-        if args.json:
-            print(json.dumps(BoundsReport(result, source, peak_memory_mb(), _exit_code(results)).to_dict(args.dps),
-                             indent=2))
-        else:
-            _print_single(result, source, t_text, args.dps)
+    single = len(ks) == 1
+    if single:
+        outcome = compute_bounds(source.environment, ks[0], args.top, **options)
+        results = [outcome]
     else:
-        sweep = sweep_bounds(source.environment, ks, args.top, **options)
-        results = list(sweep.results)
-        if args.plot:
-            from irmd.verify.bounding.plots import plot_sweep
+        outcome = sweep_bounds(source.environment, ks, args.top, **options)
+        results = list(outcome.results)
+    if args.plot:
+        from irmd.verify.bounding import plots
 
-            plot_sweep(sweep, args.plot, f"{source.name}: bounding programs against 1/k")
-        if args.json:
-            print(json.dumps(BoundsReport(sweep, source, peak_memory_mb(), _exit_code(results)).to_dict(args.dps),
-                             indent=2))
+        if single:
+            plots.plot_heatmaps(outcome, args.plot, f"{source.name}, k = {ks[0]}")
         else:
-            _print_sweep(sweep, source, t_text, args.dps)
+            plots.plot_sweep(outcome, args.plot, f"{source.name}: bounding programs against 1/k")
+    if args.json:
+        print(json.dumps(BoundsReport(outcome, source, peak_memory_mb(), _exit_code(results)).to_dict(args.dps),
+                         indent=2))
+    else:
+        (_print_single if single else _print_sweep)(outcome, source, t_text, args.dps)
     if not args.json:
         if args.plot:
             print(f"  plot written to {args.plot}")

@@ -121,10 +121,27 @@ def _print_json(result, dps: int) -> None:
     sys.stdout.write("\n")
 
 
-def _load(path):
+def _load(path, needs: str | None = None, instead: str = ""):
+    """The validated instance in ``path``; with ``needs``, it must hold that object."""
     from irmd.verify.finite import load_instance
 
-    return load_instance(path)
+    instance = load_instance(path)
+    if needs is not None and getattr(instance, needs) is None:
+        raise ParameterError(f"{path}: has no '{needs}' object; {instead}")
+    return instance
+
+
+def _report(result, title: str, args, details) -> int:
+    """Print a guarantee or potential result (JSON, or text with ``details()`` last); return the exit code."""
+    if args.json:
+        _print_json(result, args.dps)
+        return _EXIT[result.status]
+    print(f"{title} = {_value_text(result, args.dps)}   [{result.status}]")
+    print(f"  {result.message}")
+    print(f"  LP: {result.sizes.get('variables')} variables, {result.sizes.get('constraints')} constraints, "
+          f"{result.sizes.get('nonzeros')} nonzeros; {result.solution.status} {result.solution.message}")
+    details()
+    return _EXIT[result.status]
 
 
 def _run_fpa(args) -> int:
@@ -163,53 +180,42 @@ def _value_text(result, dps: int) -> str:
 def _run_guarantee(args) -> int:
     from irmd.verify.finite import guarantee
 
-    instance = _load(args.file)
-    if instance.mechanism is None:
-        raise ParameterError(f"{args.file}: has no 'mechanism' object; 'irmd potential' reads information structures")
+    instance = _load(args.file, "mechanism", "'irmd potential' reads information structures")
     result = guarantee(instance.env, instance.mechanism, coarse=args.coarse, exact=args.exact, solver=_solver(args))
-    if args.json:
-        _print_json(result, args.dps)
-        return _EXIT[result.status]
     env = instance.env
-    name = "coarse guarantee Gc(M)" if args.coarse else "guarantee G(M)"
-    print(f"{name} = {_value_text(result, args.dps)}   [{result.status}]")
-    print(f"  {result.message}")
-    print(f"  LP: {result.sizes.get('variables')} variables, {result.sizes.get('constraints')} constraints, "
-          f"{result.sizes.get('nonzeros')} nonzeros; {result.solution.status} {result.solution.message}")
-    if result.v is not None:
+
+    def details() -> None:
+        if result.v is None:
+            return
+        import numpy as np
+
         from irmd.verify.finite.output import number_text
 
         for t, label in enumerate(env.states):
             print(f"  v({label}) = {number_text(result.v[t], args.dps)}")
-        import numpy as np
-
         for i, alpha in enumerate(result.alpha):
             positive = int(np.count_nonzero(np.asarray(alpha, dtype=float) > 1e-12))
             print(f"  alpha[{env.agents[i]}]: {positive} of {np.asarray(alpha).size} multipliers positive")
-    return _EXIT[result.status]
+
+    return _report(result, "coarse guarantee Gc(M)" if args.coarse else "guarantee G(M)", args, details)
 
 
 def _run_potential(args) -> int:
     from irmd.verify.finite import potential
 
-    instance = _load(args.file)
-    if instance.information is None:
-        raise ParameterError(f"{args.file}: has no 'information' object; 'irmd guarantee' reads mechanisms")
+    instance = _load(args.file, "information", "'irmd guarantee' reads mechanisms")
     result = potential(instance.env, instance.information, exact=args.exact, solver=_solver(args))
-    if args.json:
-        _print_json(result, args.dps)
-        return _EXIT[result.status]
     env = instance.env
-    print(f"potential P(I) = {_value_text(result, args.dps)}   [{result.status}]")
-    print(f"  {result.message}")
-    print(f"  LP: {result.sizes.get('variables')} variables, {result.sizes.get('constraints')} constraints, "
-          f"{result.sizes.get('nonzeros')} nonzeros; {result.solution.status} {result.solution.message}")
-    if result.beta is not None:
+
+    def details() -> None:
+        if result.beta is None:
+            return
         from irmd.verify.finite.output import number_text
 
         for i, beta in enumerate(result.beta):
             print(f"  beta[{env.agents[i]}] = [{', '.join(number_text(b, args.dps) for b in beta)}]")
-    return _EXIT[result.status]
+
+    return _report(result, "potential P(I)", args, details)
 
 
 def _run_reduce(args) -> int:
