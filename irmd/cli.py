@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sys
 
@@ -57,6 +58,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("irmd: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`irmd verify ... | head`): stop quietly, as a
+        # shell tool killed by SIGPIPE would, and keep Python from complaining
+        # about the unflushed stdout at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
 
 
 if __name__ == "__main__":  # pragma: no cover
