@@ -6,7 +6,9 @@
   is the sympy printer with the papers' notation);
 * :func:`irmd.derivations.compile.compile_tex` -- pdflatex/latexmk and log checks;
 * :mod:`irmd.derivations.reproduce` -- the survey's equations (27)-(45)
-  re-derived and compared with the printed forms;
+  re-derived and compared with the printed forms (:mod:`irmd.derivations.report`
+  prints the verdicts as text, JSON and LaTeX);
+* :mod:`irmd.derivations.text` -- plain text with formulas typeset as LaTeX;
 * :mod:`irmd.derivations.rates` -- the headline numbers.
 """
 from __future__ import annotations

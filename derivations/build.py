@@ -26,7 +26,7 @@ from irmd.status import Status
 
 from .display import display_model, reduce_claim
 from .document import Chain, Derivation, Math, Paragraph, Step, Table, Verdict, escape, status_tex
-from .printer import break_lines, latex, number
+from .printer import break_lines, latex, latex_width, number
 from .text import formula_tex, text_tex
 
 KIND_RELATION = {"= 0": "=", ">= 0": r"\ge", "bounded": ""}
@@ -170,7 +170,11 @@ def candidate_section(doc: Derivation, candidate, certificate=None) -> None:
     for label, expr in info.density:
         sec.add(Step("", Math(r"\sigma(x, %s)" % _state_tex_label(label)), expr))
     if candidate.levels:
-        levels = ", ".join(rf"$L_{{\mathrm{{{k}}}}} = {latex(v)}$" for k, v in candidate.levels.items())
+        def level(k, v):
+            name = r"L_{%s}" % _state_tex_label(k)
+            # A level that is its own constant (L_1 for state 1) is named, not equated with itself.
+            return f"${name}$" if latex(v) in (name, r"L_{%s}" % k) else f"${name} = {latex(v)}$"
+        levels = ", ".join(level(k, v) for k, v in candidate.levels.items())
         sec.add(Paragraph(f"Declared SVO levels (the guarantee side's multipliers): {levels}."))
 
 
@@ -306,14 +310,14 @@ def _lines(expr) -> int:
 
 
 def _same(a, b) -> bool:
-    """The same expression: structurally, or (for short ones) up to expansion."""
+    """The same expression as the reader sees it: structurally equal, or printed alike.
+
+    (Every step of a derivation is an identity, so mathematical equality would
+    merge them all: only what is *printed* counts.)
+    """
     try:
         a, b = sp.sympify(a), sp.sympify(b)
-        if a == b:
-            return True
-        if _lines(a) > SHORT_LINES or _lines(b) > SHORT_LINES or a.has(sp.Piecewise) or b.has(sp.Piecewise):
-            return False
-        return sp.expand(a - b) == 0
+        return a == b or latex(a) == latex(b)
     except Exception:  # noqa: BLE001
         return False
 
@@ -334,8 +338,6 @@ def verifier_steps(lhs, e, shown=()) -> tuple | None:
     for expr, reason in rows[1:]:
         if not _same(expr, kept[-1][0]):
             kept.append((expr, reason))
-    if all(any(_same(expr, other) for other in shown) for expr, _ in kept):
-        return None
     first, rest = kept[0], kept[1:]
     chosen, skipped = [], []
     if e.status is Status.PROVED:
@@ -351,10 +353,16 @@ def verifier_steps(lhs, e, shown=()) -> tuple | None:
                 skipped.append(reason)
     elif rest:
         expr, reason = rest[-1]
-        if _lines(expr) <= SHORT_LINES and not expr.has(sp.I):
+        # Only a form that is shorter than the claim's own (and real) is worth showing.
+        if _lines(expr) <= SHORT_LINES and not expr.has(sp.I) \
+                and latex_width(latex(expr)) < latex_width(latex(first[0])):
             earlier = [r for _, r in rest[:-1]]
             why = (text_tex(", ".join(earlier)) + " (not shown), then " if earlier else "") + text_tex(reason)
-            chosen.append((expr, why + " (the sign is not decided by this form)"))
+            tail = ("this form does not decide the claim; the witness does" if e.status is Status.REFUTED else
+                    "this form does not decide the claim")
+            chosen.append((expr, f"{why} ({tail})"))
+    if all(any(_same(expr, other) for other in shown) for expr in [first[0]] + [expr for expr, _ in chosen]):
+        return None                     # every row it would print is printed already
     steps = [Step("", lhs, first[0], elide=True)]
     steps += [Step("", None, expr, why, elide=True) for expr, why in chosen]
     return Chain(tuple(steps))
@@ -426,8 +434,14 @@ def bounds_section(doc: Derivation, certificate) -> None:
             if value is not None:
                 parts.append(rf"$L_{{{_state_tex_label(state.label)}}} = {number(value, dps)}$ "
                              rf"(weight $\mu = {latex(prior)}$)")
-        sec.add(Paragraph(r"By \texttt{svo.slackness}, $\inf_x \lambda(x, \theta) = L_\theta$ with " + "; ".join(parts)
-                          + "."))
+        if slack.status in (Status.PROVED, Status.CONFIRMED):
+            sec.add(Paragraph(r"By \texttt{svo.slackness}, $\inf_x \lambda(x, \theta) = L_\theta$ with "
+                              + "; ".join(parts) + "."))
+        else:
+            # A refuted or inconclusive slackness check establishes no infimum.
+            sec.add(Paragraph(r"The declared levels are " + "; ".join(parts) + r", but \texttt{svo.slackness} is "
+                              + status_tex(slack.status) + r", so $\inf_x \lambda(x, \theta) = L_\theta$ is not "
+                              r"established."))
     if certificate.guarantee_lower is not None:
         sec.add(Paragraph(rf"Guarantee lower bound: $\underline G = {number(certificate.guarantee_lower, dps)}$."))
     else:

@@ -256,9 +256,13 @@ def render_table(table: Table) -> str:
         lines = [r"{\small", r"\begin{longtable}{%s}" % columns, r"\toprule", header, r"\midrule", r"\endfirsthead",
                  r"\toprule", header, r"\midrule", r"\endhead", r"\bottomrule", r"\endfoot"]
         lines += body + [r"\end{longtable}", "}"]
-    else:
+    elif "X" in columns:
         lines = [r"\begin{center}\small", r"\begin{tabularx}{\linewidth}{%s}" % columns, r"\toprule", header,
                  r"\midrule"] + body + [r"\bottomrule", r"\end{tabularx}", r"\end{center}"]
+    else:
+        # Without a stretchable column the table keeps its natural width.
+        lines = [r"\begin{center}\small", r"\begin{tabular}{%s}" % columns, r"\toprule", header,
+                 r"\midrule"] + body + [r"\bottomrule", r"\end{tabular}", r"\end{center}"]
     return "\n".join(lines) + "\n\n"
 
 

@@ -139,7 +139,21 @@ def _prime_at(expr):
 
 
 class PlainPrinter(StrPrinter):
-    """sympy's str printer with derivatives of one-variable functions as primes: rho'(x_1 + x_2)."""
+    """sympy's str printer with derivatives of one-variable functions as primes: rho'(x_1 + x_2),
+    partial derivatives as d/dx_1 f and integrals as "integral from a to b of f dy"."""
+
+    def _print_Integral(self, expr):
+        if len(expr.limits) == 1 and len(expr.limits[0]) == 3:
+            var, lo, hi = expr.limits[0]
+            return "(integral from %s to %s of %s d%s)" % (self._print(lo), self._print(hi),
+                                                        self.parenthesize(expr.function, 1000)
+                                                        if expr.function.is_Add else self._print(expr.function),
+                                                        self._print(var))
+        return super()._print_Integral(expr)
+
+    def _print_Piecewise(self, expr):
+        rows = [f"{self._print(e)} " + ("otherwise" if c == sp.true else f"if {self._print(c)}") for e, c in expr.args]
+        return "{" + "; ".join(rows) + "}"
 
     def _print_Subs(self, expr):
         derivative = _prime_at(expr)
@@ -154,7 +168,10 @@ class PlainPrinter(StrPrinter):
             var, order = expr.variable_count[0]
             if inner.args[0] == var and order <= 3:
                 return f"{inner.func.__name__}{chr(39) * int(order)}({self._print(var)})"
-        return super()._print_Derivative(expr)
+        # Partial derivatives as the papers' nabla_i: d/dx_1 nu(x_1, x_2).
+        parts = [f"d/d{self._print(v)}" + (f"^{n}" if n != 1 else "") for v, n in expr.variable_count]
+        body = self._print(inner) if isinstance(inner, (sp.Function, sp.Symbol)) else "(%s)" % self._print(inner)
+        return " ".join(parts) + " " + body
 
 
 def plain(expr) -> str:

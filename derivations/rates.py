@@ -17,7 +17,6 @@ DPS = 30
 
 def auction_value(n: int, mu1=mpmath.mpf("0.5")):
     """(ybar, 1 - G_N(ybar)) for N = n at the current precision."""
-    mu0 = 1 - mpmath.mpf(mu1)
     # G_{N+1}(t) - mu(0) = mu(1) - (1 - G_{N+1}(t)); the survival function stays accurate for huge N,
     # and the root lies within a few standard deviations sqrt(N+1) of the mean N+1.
     target = lambda t: mpmath.mpf(mu1) - mpmath.gammainc(n + 1, t, mpmath.inf, regularized=True)  # noqa: E731
@@ -80,5 +79,6 @@ def bilateral_zero_regime(ratios=("3/2", "19/10", "2", "3"), dps: int = 15) -> d
         rows.append({"h/g": ratio, "potential_limit": None if value is None else mpmath.nstr(value, 10),
                      "status": status})
     summary = "bilateral-trade potential bound as eps -> 0: " + ", ".join(
-        f"h/g = {r['h/g']}: {r['potential_limit']} ({r['status']})" for r in rows)
+        f"h/g = {r['h/g']}: {r['potential_limit'] if r['potential_limit'] is not None else 'not established'} "
+        f"({r['status']})" for r in rows)
     return {"summary": summary, "table": rows}

@@ -212,37 +212,45 @@ def _equation_section(sec, e: EquationResult, detail: bool) -> None:
         sec.add(Paragraph(r"\emph{Why:} %s." % e.note.tex().rstrip(".")))
 
 
+def _decimal(value, digits: int) -> str:
+    """A short decimal for a table cell (scientific notation as a power of ten)."""
+    import mpmath
+
+    with mpmath.workdps(digits + 5):
+        text = mpmath.nstr(mpmath.mpf(value), digits, strip_zeros=False)
+    mantissa, _, exponent = text.partition("e")
+    return mantissa + (r"\cdot 10^{%d}" % int(exponent) if exponent else "")
+
+
 def _headline_rate(rate: dict):
     from .document import Paragraph, Table
-    from .printer import number
 
     rows = []
     for row, scaled in zip(rate["table"], rate["sqrtN_gap"]):
         n = int(row["N"])
         power = len(str(n)) - 1
         n_tex = "$10^{%d}$" % power if n == 10 ** power and power > 1 else f"${n}$"
-        rows.append((n_tex, f"${number(row['value'], 12)}$", f"${number(row['gap'], 6)}$",
-                     f"${number(scaled['value'], 6)}$"))
+        rows.append((n_tex, f"${_decimal(row['value'], 12)}$", f"${_decimal(row['gap'], 6)}$",
+                     f"${_decimal(scaled['value'], 6)}$"))
     exponent = rate["exponent"]
     text = (r"\emph{Rate of full surplus extraction.} The auction's value $1 - G_N(\bar y)$, with $\bar y$ the root "
             r"of $G_{N+1}(\bar y) = \mu(0)$ (34), approaches $\mu(1) = %s$. A least-squares fit of "
             r"$\log(\mu(1) - (1 - G_N(\bar y)))$ against $\log N$ over $N = 10, \dots, %s$ gives the rate "
             r"$N^{-p}$ with $p = %.4f$ (survey: $O(1/\sqrt N)$); $\sqrt N$ times the gap settles at about "
             r"$%s$." % (rate.get("mu1", "1/2"), rows[-1][0].strip("$"), exponent,
-                        number(rate["sqrtN_gap"][-1]["value"], 6)))
+                        _decimal(rate["sqrtN_gap"][-1]["value"], 6)))
     return [Paragraph(text), Table(("$N$", r"$1 - G_N(\bar y)$", r"$\mu(1) - (1 - G_N(\bar y))$",
                                     r"$\sqrt N \times$ gap"), tuple(rows), "rlll")]
 
 
 def _headline_trade(trade: dict):
     from .document import Paragraph, Table
-    from .printer import number
 
     rows = []
     for row in trade["table"]:
         value = row["potential_limit"]
         ratio = sp.Rational(row["h/g"])
-        rows.append((f"${latex(ratio)}$", f"${number(value, 10)}$" if value is not None else "not established",
+        rows.append((f"${latex(ratio)}$", f"${_decimal(value, 10)}$" if value is not None else "not established",
                      text_tex(row["status"])))
     text = (r"\emph{Bilateral trade, $h/g \ge 2$.} irmd's potential bound of the truncated information structure "
             r"$\bar I_\epsilon$ in the limit $\epsilon \to 0$ (survey (41): positive for $h/g < 2$, zero for "
@@ -290,7 +298,6 @@ def report_latex(report: Report) -> str:
         sec.add(*_headline_rate(report.headline["rate"]))
     if "bilateral_zero_regime" in report.headline:
         sec.add(*_headline_trade(report.headline["bilateral_zero_regime"]))
-    _ = Table
     return render(doc)
 
 

@@ -50,7 +50,8 @@ _SIGNED = re.compile(r"^[-+]?\d+(\.\d+)?([eE][-+]?\d+)?$")
 _SCI = re.compile(r"\d(\.\d+)?[eE][-+]?\d+")
 _PLAIN_NUMBER = re.compile(r"^\d+(\.\d+|\.\.\d+)?$")             # 3.5, 0..4
 _EQ_NUMBER = re.compile(r"^\(\d+'?\)([-\u2013]\(\d+'?\))?$")          # (34), (32)-(33)
-_HYPHENATED = re.compile(r"^[A-Za-z]+(-[A-Za-z]+)+$")                  # proportional-price
+_HYPHENATED = re.compile(r"^[A-Za-z]{2,}(-[A-Za-z]{2,})+$")            # proportional-price (not h-g)
+_NUMBER_RANGE = re.compile(r"^\d+(\.\d+)?-\d+(\.\d+)?$")                 # Sections 3.5-3.6
 _IDENT = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:_(?:\{[^{}]*\}|[A-Za-z0-9]+))?'*")
 
 
@@ -72,7 +73,8 @@ def _is_math_word(word: str) -> bool:
         return word in _OPERATORS
     if word in _OPERATORS or core in _OPERATORS:
         return True
-    if _EQ_NUMBER.match(word.rstrip(",;:.")) or _HYPHENATED.match(core) or word.rstrip(",;:.").endswith("(s)") \
+    if _EQ_NUMBER.match(word.rstrip(",;:.")) or _HYPHENATED.match(core) or _NUMBER_RANGE.match(core) \
+            or word.rstrip(",;:.").endswith("(s)") \
             or "--" in word:
         return False
     if _SCI.search(core) or (_SIGNED.match(core) and core[0] in "+-"):
@@ -81,6 +83,8 @@ def _is_math_word(word: str) -> bool:
         return False
     if any(ch in core for ch in "_^=<>+*/|") or re.search(r"[A-Za-z0-9]\(", core):
         return True
+    if re.search(r"[A-Za-z0-9)]-[A-Za-z0-9(]", core):
+        return True                     # N-1, h-g (hyphenated words were excluded above)
     if len(core) == 1 and core.isalpha():
         return core != "a"
     base = re.sub(r"'+$", "", core)
@@ -265,7 +269,9 @@ def formula_tex(formula: str) -> str:
     tex = " ".join(out)
     tex = re.sub(r"(\d) \\, (\d)", r"\1 \\cdot \2", tex)
     tex = tex.replace(r"\, \,", r"\,")
-    return tex.replace(" ^{", "^{").replace("( ", "(").replace(" )", ")")
+    tex = tex.replace(" ^{", "^{").replace("( ", "(").replace(" )", ")").replace(" , ", ", ")
+    # A call is written f(x), not f (x).
+    return re.sub(r"([A-Za-z0-9}'])\s\(", r"\1(", tex)
 
 
 # ----------------------------------------------------------------------------- text

@@ -54,12 +54,13 @@ def _output_path(text: str) -> Path:
     return path
 
 
-def _compile(path: Path) -> None:
+def _compile(path: Path, stream=None) -> None:
     from irmd.derivations.compile import compile_tex
 
     result = compile_tex(path)
     report = result.report
-    print(f"wrote {result.pdf} ({report.pages} pages, {result.engine}, {result.seconds:.1f} s)")
+    print(f"wrote {result.pdf} ({report.pages} pages, {result.engine}, {result.seconds:.1f} s)",
+          file=stream or sys.stdout)
     for line in report.overfull:
         print(f"warning: {line}", file=sys.stderr)
 
@@ -102,8 +103,8 @@ def reproduce_command(args) -> int:
         print(report.summary())
     if path is not None:
         path.write_text(report_latex(report))
-        if not args.json:
-            print(f"wrote {path}")
+        # With --json, stdout carries the JSON document only.
+        print(f"wrote {path}", file=sys.stderr if args.json else sys.stdout)
         if args.pdf:
-            _compile(path)
+            _compile(path, sys.stderr if args.json else None)
     return EXIT_OK
