@@ -83,7 +83,7 @@ def _is_math_word(word: str) -> bool:
         return False
     if any(ch in core for ch in "_^=<>+*/|") or re.search(r"[A-Za-z0-9]\(", core):
         return True
-    if re.search(r"[A-Za-z0-9)]-[A-Za-z0-9(]", core):
+    if re.search(r"[A-Za-z0-9)]-[A-Za-z0-9(]", core) and not re.fullmatch(r"[A-Za-z0-9]+-[A-Za-z]{3,}", core):
         return True                     # N-1, h-g (hyphenated words were excluded above)
     if len(core) == 1 and core.isalpha():
         return core != "a"

@@ -23,6 +23,7 @@ CASES = [
     ("interim probability of the high state", "interim probability of the high state"),
     ("T - (N-1) T/y - T' = L_1 - div qbar", r"$T - (N - 1) T / y - T' = L_{1} - \operatorname{div} \bar{q}$"),
     ("non-negative utility, re-checked at 60 digits", "non-negative utility, re-checked at 60 digits"),
+    ("the N-fold convolution", "the N-fold convolution"),
     ('text after (36): "Since L_0 = L_1 - N/y"', r"text after (36): ``Since $L_{0} = L_{1} - N / y$''"),
 ]
 
