@@ -131,8 +131,8 @@ def _load(path, needs: str | None = None, instead: str = ""):
     return instance
 
 
-def _report(result, title: str, args, details) -> int:
-    """Print a guarantee or potential result (JSON, or text with ``details()`` last); return the exit code."""
+def _report(result, title: str, args, details, env) -> int:
+    """Print a guarantee or potential result (JSON, or text ending with ``details``); return the exit code."""
     if args.json:
         _print_json(result, args.dps)
         return _EXIT[result.status]
@@ -140,8 +140,28 @@ def _report(result, title: str, args, details) -> int:
     print(f"  {result.message}")
     print(f"  LP: {result.sizes.get('variables')} variables, {result.sizes.get('constraints')} constraints, "
           f"{result.sizes.get('nonzeros')} nonzeros; {result.solution.status} {result.solution.message}")
-    details()
+    if result.solution.has_solution:
+        details(result, env, args.dps)
     return _EXIT[result.status]
+
+
+def _guarantee_details(result, env, dps: int) -> None:
+    import numpy as np
+
+    from irmd.verify.finite.output import number_text
+
+    for t, label in enumerate(env.states):
+        print(f"  v({label}) = {number_text(result.v[t], dps)}")
+    for i, alpha in enumerate(result.alpha):
+        positive = int(np.count_nonzero(np.asarray(alpha, dtype=float) > 1e-12))
+        print(f"  alpha[{env.agents[i]}]: {positive} of {np.asarray(alpha).size} multipliers positive")
+
+
+def _potential_details(result, env, dps: int) -> None:
+    from irmd.verify.finite.output import number_text
+
+    for i, beta in enumerate(result.beta):
+        print(f"  beta[{env.agents[i]}] = [{', '.join(number_text(b, dps) for b in beta)}]")
 
 
 def _run_fpa(args) -> int:
@@ -182,22 +202,8 @@ def _run_guarantee(args) -> int:
 
     instance = _load(args.file, "mechanism", "'irmd potential' reads information structures")
     result = guarantee(instance.env, instance.mechanism, coarse=args.coarse, exact=args.exact, solver=_solver(args))
-    env = instance.env
-
-    def details() -> None:
-        if result.v is None:
-            return
-        import numpy as np
-
-        from irmd.verify.finite.output import number_text
-
-        for t, label in enumerate(env.states):
-            print(f"  v({label}) = {number_text(result.v[t], args.dps)}")
-        for i, alpha in enumerate(result.alpha):
-            positive = int(np.count_nonzero(np.asarray(alpha, dtype=float) > 1e-12))
-            print(f"  alpha[{env.agents[i]}]: {positive} of {np.asarray(alpha).size} multipliers positive")
-
-    return _report(result, "coarse guarantee Gc(M)" if args.coarse else "guarantee G(M)", args, details)
+    title = "coarse guarantee Gc(M)" if args.coarse else "guarantee G(M)"
+    return _report(result, title, args, _guarantee_details, instance.env)
 
 
 def _run_potential(args) -> int:
@@ -205,17 +211,7 @@ def _run_potential(args) -> int:
 
     instance = _load(args.file, "information", "'irmd guarantee' reads mechanisms")
     result = potential(instance.env, instance.information, exact=args.exact, solver=_solver(args))
-    env = instance.env
-
-    def details() -> None:
-        if result.beta is None:
-            return
-        from irmd.verify.finite.output import number_text
-
-        for i, beta in enumerate(result.beta):
-            print(f"  beta[{env.agents[i]}] = [{', '.join(number_text(b, args.dps) for b in beta)}]")
-
-    return _report(result, "potential P(I)", args, details)
+    return _report(result, "potential P(I)", args, _potential_details, instance.env)
 
 
 def _run_reduce(args) -> int:

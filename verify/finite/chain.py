@@ -8,7 +8,8 @@ PROVED (exact certificate), CONFIRMED (float optimum re-checked), INCONCLUSIVE (
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import ClassVar
 
 from irmd.lp_status import LPStatus
 from irmd.status import Status
@@ -31,6 +32,11 @@ class ChainOutcome:
     message: str
     build_seconds: float
     sizes: dict
+
+    def result_fields(self) -> dict:
+        """The :class:`ChainResult` fields of a program's result."""
+        return dict(status=self.status, value=self.value, solution=self.solution, exact=self.certificate,
+                    message=self.message, build_seconds=self.build_seconds, sizes=self.sizes)
 
 
 def solve_chain(reduction, tables, exact_tables, solver: HIGHS | None, max_exact_dimension: int) -> ChainOutcome:
@@ -68,16 +74,27 @@ def _text(value, dps: int):
     return [array_text(a, dps) for a in value] if isinstance(value, list) else array_text(value, dps)
 
 
+@dataclass(frozen=True, eq=False, kw_only=True)
 class ChainResult:
-    """What the results of the finite programs share: the LP status and the JSON layout.
+    """What the results of the finite programs share: the chain's outcome, the LP status, the JSON layout.
 
-    Subclasses are dataclasses with the fields ``program``, ``status``, ``value``,
-    ``message``, ``solution``, ``exact``, ``build_seconds`` and ``sizes``, and name the
-    arrays they print in ``MULTIPLIERS`` and ``PRIMAL``.
+    ``status`` is PROVED (exact certificate), CONFIRMED (float solution re-checked) or
+    INCONCLUSIVE (solver failed or the re-check did not pass; see ``message``);
+    ``value`` is exact when proved; ``exact`` is the certificate when one was asked for.
+    Subclasses add their named arrays (positional fields), a ``program`` name, and
+    list the arrays they print in ``MULTIPLIERS`` and ``PRIMAL``.
     """
 
-    MULTIPLIERS: tuple[str, ...] = ()
-    PRIMAL: tuple[str, ...] = ()
+    status: Status
+    value: object
+    solution: LPSolution
+    exact: ExactCertificate | None
+    message: str
+    build_seconds: float = 0.0
+    sizes: dict = field(default_factory=dict)
+
+    MULTIPLIERS: ClassVar[tuple[str, ...]] = ()
+    PRIMAL: ClassVar[tuple[str, ...]] = ()
 
     @property
     def lp_status(self) -> LPStatus:

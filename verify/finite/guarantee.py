@@ -20,17 +20,15 @@ is recommended, with multiplier alpha_i(a_i') (002, before Corollary 1).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
-from irmd.status import Status
-
 from .chain import ChainResult, solve_chain
-from .exact import MAX_EXACT_DIMENSION, ExactCertificate
+from .exact import MAX_EXACT_DIMENSION
 from .lp import LPData, Reduction, RowAssembler
 from .model import FiniteEnvironment, FiniteMechanism
-from .solvers import HIGHS, LPSolution
+from .solvers import HIGHS
 
 
 @dataclass(frozen=True, eq=False)
@@ -144,13 +142,10 @@ class Guarantee2LP(Reduction):
 class GuaranteeResult(ChainResult):
     r"""Value, primal BCE and multipliers of G(M) or :math:`G^C(M)`.
 
+    Besides the fields of :class:`~.chain.ChainResult` (status, value, solution, exact, ...):
+
     Attributes
     ----------
-    status : Status
-        PROVED (exact certificate), CONFIRMED (float solution re-checked) or
-        INCONCLUSIVE (solver failed or the re-check did not pass; see ``message``).
-    value : Fraction or float or None
-        Exact when proved.
     sigma : array (A_0, ..., A_{N-1}, T)
         A minimising BCE (coarse BCE).
     v : array (T,)
@@ -162,17 +157,10 @@ class GuaranteeResult(ChainResult):
     """
 
     program: str
-    status: Status
-    value: object
     sigma: np.ndarray | None
     v: np.ndarray | None
     alpha: list | None
     lam: np.ndarray | None
-    solution: LPSolution
-    exact: ExactCertificate | None
-    message: str
-    build_seconds: float = 0.0
-    sizes: dict = field(default_factory=dict)
 
     MULTIPLIERS = ("v", "alpha")
     PRIMAL = ("sigma",)
@@ -196,8 +184,8 @@ def solve_guarantee(tables: PayoffTables, *, coarse: bool = False, exact_tables=
         lam = strategic_lagrangian(out.exact_tables.U, out.exact_tables.W, named["alpha"], coarse)
     elif out.named is not None:
         lam = out.solution.reduced_costs.reshape(tables.W.shape) + named["v"]
-    return GuaranteeResult(program, out.status, out.value, named.get("sigma"), named.get("v"), named.get("alpha"),
-                           lam, out.solution, out.certificate, out.message, out.build_seconds, out.sizes)
+    return GuaranteeResult(program, named.get("sigma"), named.get("v"), named.get("alpha"), lam,
+                           **out.result_fields())
 
 
 def guarantee(env: FiniteEnvironment, mechanism: FiniteMechanism, *, coarse: bool = False, exact: bool = False,

@@ -16,17 +16,15 @@ informational Lagrangian coefficient is::
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
-from irmd.status import Status
-
 from .chain import ChainResult, solve_chain
-from .exact import MAX_EXACT_DIMENSION, ExactCertificate
+from .exact import MAX_EXACT_DIMENSION
 from .lp import LPData, Reduction, RowAssembler
 from .model import FiniteEnvironment, FiniteInformation
-from .solvers import HIGHS, LPSolution
+from .solvers import HIGHS
 
 
 @dataclass(frozen=True, eq=False)
@@ -117,18 +115,11 @@ class PotentialResult(ChainResult):
     ``gamma`` (S..., O) the informational Lagrangian coefficient.
     """
 
-    status: Status
-    value: object
     m: np.ndarray | None
     q: np.ndarray | None
     alpha: list | None
     beta: list | None
     gamma: np.ndarray | None
-    solution: LPSolution
-    exact: ExactCertificate | None
-    message: str
-    build_seconds: float = 0.0
-    sizes: dict = field(default_factory=dict)
 
     program = "potential"
     MULTIPLIERS = ("q", "alpha", "beta", "gamma")
@@ -140,12 +131,10 @@ def solve_potential(tables: InformationTables, *, exact_tables=None, solver: HIG
     """Solve the potential LP of float ``tables`` (optionally certify it exactly)."""
     out = solve_chain(Potential2LP(), tables, exact_tables, solver, max_exact_dimension)
     if out.named is None:
-        return PotentialResult(out.status, None, None, None, None, None, None, out.solution, out.certificate,
-                               out.message, out.build_seconds, out.sizes)
+        return PotentialResult(None, None, None, None, None, **out.result_fields())
     named, source = out.named, out.exact_tables or tables
     gamma = informational_lagrangian(source.sigma, source.u, source.w, named["alpha"], named["beta"])
-    return PotentialResult(out.status, out.value, named["m"], named["q"], named["alpha"], named["beta"], gamma,
-                           out.solution, out.certificate, out.message, out.build_seconds, out.sizes)
+    return PotentialResult(named["m"], named["q"], named["alpha"], named["beta"], gamma, **out.result_fields())
 
 
 def potential(env: FiniteEnvironment, information: FiniteInformation, *, exact: bool = False,
