@@ -4,6 +4,7 @@ from __future__ import annotations
 import resource
 import sys
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -11,6 +12,11 @@ from irmd.lp_status import SOLUTION_PRESENT, LPStatus
 from irmd.numbers import decimal_string
 
 from .grid import Grid
+
+if TYPE_CHECKING:
+    from .reduced import ReducedEnvironment
+    from .solvers import LPData, LPSolution
+    from .symmetry import Reduction
 
 
 def peak_memory_mb() -> float:
@@ -50,6 +56,17 @@ def number(value, dps: int) -> str | None:
 
 def on_grid(values: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     return np.asarray(values, dtype=float).reshape(shape)
+
+
+@dataclass(frozen=True)
+class Program:
+    """An assembled bounding LP and what is needed to read its solution back."""
+
+    lp: LPData
+    env: ReducedEnvironment
+    grid: Grid
+    reduction: Reduction
+    build_seconds: float
 
 
 @dataclass(frozen=True)
@@ -98,7 +115,7 @@ class ProgramResult:
         }
 
 
-def shared_fields(program, solution) -> dict:
+def shared_fields(program: Program, solution: LPSolution) -> dict:
     """The :class:`ProgramResult` fields both read-backs fill alike: grid, t_max, solver, symmetry, size."""
     lp = program.lp
     size = ProgramSize(lp.shape[1], lp.shape[0], lp.A.nnz, program.build_seconds, solution.seconds, peak_memory_mb())

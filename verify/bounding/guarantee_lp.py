@@ -29,24 +29,17 @@ import scipy.sparse as sps
 
 from irmd.lp_status import SOLUTION_PRESENT, LPStatus
 
-from .common import ProgramResult, check_recomputed, number, on_grid, shared_fields
+from .common import Program, ProgramResult, check_recomputed, number, on_grid, shared_fields
 from .grid import Grid
 from .operators import gradient
 from .reduced import ReducedEnvironment
 from .solvers import LPData, LPSolution, solve
-from .symmetry import Reduction, reduce
+from .symmetry import reduce
 
 
 @dataclass(frozen=True)
-class GuaranteeProgram:
-    """The assembled LP and what is needed to read its solution back."""
-
-    lp: LPData
-    env: ReducedEnvironment
-    grid: Grid
-    reduction: Reduction
+class GuaranteeProgram(Program):
     svo_rows: int  # the first rows are lambda(x, theta) - L_theta >= -W0 at representatives
-    build_seconds: float
 
 
 @dataclass(frozen=True)
@@ -180,7 +173,7 @@ def build(env: ReducedEnvironment, grid: Grid, use_symmetry: bool = True) -> Gua
     lp = LPData(c, A, np.concatenate(lower), np.concatenate(upper),
                 np.concatenate([col_lo[coord_of], np.full(n_levels, -np.inf)]),
                 np.concatenate([col_hi[coord_of], np.full(n_levels, np.inf)]))
-    return GuaranteeProgram(lp, env, grid, red, S * R, time.perf_counter() - start)
+    return GuaranteeProgram(lp, env, grid, red, time.perf_counter() - start, svo_rows=S * R)
 
 
 def project(env: ReducedEnvironment, c: np.ndarray) -> np.ndarray:

@@ -42,12 +42,12 @@ import scipy.sparse as sps
 from irmd.errors import InputError
 from irmd.lp_status import INF_OR_UNB, SOLUTION_PRESENT, LPStatus
 
-from .common import ProgramResult, check_recomputed, number, on_grid, shared_fields
+from .common import Program, ProgramResult, check_recomputed, number, on_grid, shared_fields
 from .grid import Grid
 from .operators import gradient
 from .reduced import ReducedEnvironment
 from .solvers import LPData, LPSolution, solve
-from .symmetry import Reduction, reduce
+from .symmetry import reduce
 
 
 class FreeTransferError(InputError):
@@ -55,13 +55,8 @@ class FreeTransferError(InputError):
 
 
 @dataclass(frozen=True)
-class PotentialProgram:
-    lp: LPData
-    env: ReducedEnvironment
-    grid: Grid
-    reduction: Reduction
+class PotentialProgram(Program):
     epigraph_rows: tuple  # (coordinate j, kind 'upper'/'lower'/'simplex', row offset)
-    build_seconds: float
 
 
 @dataclass(frozen=True)
@@ -186,7 +181,7 @@ def build(env: ReducedEnvironment, grid: Grid, use_symmetry: bool = True) -> Pot
     A = sps.vstack(rows, format="csr")
     lp = LPData(cell * cost, A, np.concatenate(lo), np.concatenate(hi),
                 np.concatenate([np.zeros(ns), z_lower]), np.full(ns + nz, np.inf))
-    return PotentialProgram(lp, env, grid, red, tuple(tags), time.perf_counter() - start)
+    return PotentialProgram(lp, env, grid, red, time.perf_counter() - start, epigraph_rows=tuple(tags))
 
 
 def evaluate(env: ReducedEnvironment, grid: Grid, sigma: np.ndarray):
