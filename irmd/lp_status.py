@@ -34,11 +34,12 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from enum import Enum
+
+from .status import TextEnum
 from typing import Mapping
 
 
-class LPStatus(str, Enum):
+class LPStatus(TextEnum):
     OPTIMAL = "optimal"
     OPTIMAL_INACCURATE = "optimal (reduced accuracy)"
     INFEASIBLE = "infeasible"
@@ -53,8 +54,6 @@ class LPStatus(str, Enum):
     NOT_SOLVED = "not solved"
     SOLVER_ERROR = "solver error"
 
-    def __str__(self) -> str:
-        return self.value
 
 
 SOLUTION_PRESENT = frozenset({LPStatus.OPTIMAL, LPStatus.OPTIMAL_INACCURATE})

@@ -13,14 +13,18 @@ from enum import Enum
 from typing import Iterable
 
 
-class Status(str, Enum):
+class TextEnum(str, Enum):
+    """A string enum that prints as its value (the word the JSON and the CLI show)."""
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class Status(TextEnum):
     PROVED = "proved"
     CONFIRMED = "confirmed"
     REFUTED = "refuted"
     INCONCLUSIVE = "inconclusive"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 PASSING = frozenset({Status.PROVED, Status.CONFIRMED})
@@ -40,13 +44,10 @@ def combine(statuses: Iterable[Status]) -> Status:
     return Status.PROVED
 
 
-class Verdict(str, Enum):
+class Verdict(TextEnum):
     VERIFIED = "verified"
     REFUTED = "refuted"
     INCONCLUSIVE = "inconclusive"
-
-    def __str__(self) -> str:
-        return self.value
 
     @property
     def exit_code(self) -> int:

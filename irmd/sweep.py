@@ -44,7 +44,6 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field
-from enum import Enum
 from fractions import Fraction
 from itertools import product
 from typing import Callable, Mapping, Sequence
@@ -54,7 +53,7 @@ import sympy as sp
 
 from .errors import InputError, ParameterError
 from .numbers import decimal_string, parse_exact
-from .status import EXIT_BAD_INPUT, Verdict
+from .status import EXIT_BAD_INPUT, TextEnum, Verdict
 
 #: Largest number of points in one sweep (a guard against typos such as N=1..10000000).
 MAX_POINTS = 100_000
@@ -62,7 +61,7 @@ MAX_POINTS = 100_000
 CONNECT_TIMEOUT = 10.0
 
 
-class PointStatus(str, Enum):
+class PointStatus(TextEnum):
     """The status of one point: the certificate's verdict, or ``error`` when it could not be verified."""
 
     VERIFIED = "verified"
@@ -70,8 +69,6 @@ class PointStatus(str, Enum):
     INCONCLUSIVE = "inconclusive"
     ERROR = "error"
 
-    def __str__(self) -> str:
-        return self.value
 
     @property
     def exit_code(self) -> int:

@@ -16,7 +16,8 @@ binds) is an invalid ``t_max``, and otherwise a bug.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+
+from irmd.status import TextEnum
 from fractions import Fraction
 
 import numpy as np
@@ -36,14 +37,12 @@ from .tiebreak import TIE_BREAKS, tie_break as apply_tie_break
 PROGRAMS = ("guarantee", "potential")
 
 
-class Order(str, Enum):
+class Order(TextEnum):
     HOLDS = "holds"
     BUG = "violated: bug"
     INVALID_T_MAX = "violated: invalid t_max"
     UNKNOWN = "not checked"
 
-    def __str__(self) -> str:
-        return self.value
 
 
 @dataclass(frozen=True)
