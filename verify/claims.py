@@ -195,12 +195,13 @@ def _prove_zero(claim: Claim, ctx: DecisionContext):
 
 def _sign_substitutions(claim: Claim):
     """Substitutions that turn the region's bounds into positivity of new symbols."""
+    taken = {s.name for s in claim.expr.free_symbols}
+    # A plain one-letter name: it is printed in derivations (u_x_1 would be a double subscript).
+    u = sp.Symbol(next(name for name in ("u", "v", "w", "u_0", "u_1") if name not in taken), positive=True)
     subs = [{}]
     for var, bound in claim.lower_bounds:
-        u = sp.Symbol(f"u_{var.name}", positive=True)
         subs.append({var: bound + u})
     for var, bound in claim.upper_bounds:
-        u = sp.Symbol(f"u_{var.name}", positive=True)
         lower = dict(claim.lower_bounds).get(var, sp.S.Zero)
         # var in (lower, bound): var = lower + (bound - lower) / (1 + u)
         subs.append({var: lower + (bound - lower) / (1 + u)})

@@ -78,19 +78,21 @@ def list_command(args) -> int:
     return EXIT_OK
 
 
-def _verify_one(name, params, args):
+def build_candidate(name, path, params):
+    """The candidate named on the command line: a built-in NAME or the one in --file FILE.py."""
+    if path is not None:
+        from irmd.candidate_files import build_from_file
+
+        return build_from_file(path, params)
     from irmd.analytic import library
+
+    return library.build(name, params)
+
+
+def _verify(name, path, params, args):
     from irmd.verify import verify
 
-    candidate = library.build(name, params)
-    return verify(candidate, dps=args.dps, symbolic=not args.numeric, budget_seconds=args.budget)
-
-
-def _verify_file(path, params, args):
-    from irmd.candidate_files import build_from_file
-    from irmd.verify import verify
-
-    candidate = build_from_file(path, params)
+    candidate = build_candidate(name, path, params)
     return verify(candidate, dps=args.dps, symbolic=not args.numeric, budget_seconds=args.budget)
 
 
@@ -105,10 +107,10 @@ def verify_command(args) -> int:
     if args.plot is not None and os.path.exists(args.plot) and not os.path.isdir(args.plot):
         raise InputError(f"--plot {args.plot}: exists and is not a folder")
     if args.file is not None:
-        certificates = [_verify_file(args.file, params, args)]
+        certificates = [_verify(None, args.file, params, args)]
     else:
         names = library.names() if args.all else [args.name]
-        certificates = [_verify_one(name, params, args) for name in names]
+        certificates = [_verify(name, None, params, args) for name in names]
     if args.plot is not None:
         _plot(certificates, args)
     if args.json:

@@ -8,7 +8,7 @@ from pathlib import Path
 from irmd.errors import InputError
 from irmd.status import EXIT_OK
 
-from .candidates import parse_params
+from .candidates import build_candidate, parse_params
 
 
 def register(subparsers):
@@ -19,7 +19,9 @@ def register(subparsers):
         "mechanism and information, SVO and IVO, every check with its steps and status, constants and bounds. "
         "Exit code as for `irmd verify` (0 verified, 1 refuted, 2 inconclusive, 3 bad input).",
     )
-    p.add_argument("name", help="built-in candidate (see `irmd list`)")
+    p.add_argument("name", nargs="?", help="built-in candidate (see `irmd list`)")
+    p.add_argument("--file", metavar="FILE.py", default=None,
+                   help="derive the candidate of a Python file instead (see `irmd verify --file`)")
     p.add_argument("--param", action="append", default=[], metavar="K=V",
                    help="parameter value, e.g. --param N=3 (repeatable)")
     p.add_argument("--dps", type=int, default=30, help="decimal digits of precision (default 30)")
@@ -66,15 +68,16 @@ def _compile(path: Path, stream=None) -> None:
 
 
 def derive_command(args) -> int:
-    from irmd.analytic import library
     from irmd.derivations import to_latex
     from irmd.derivations.compile import find_engine
     from irmd.verify import verify
 
+    if bool(args.name) == (args.file is not None):
+        raise InputError("give a candidate NAME or --file FILE.py (not both)")
     path = _output_path(args.output)
     if args.pdf:
         find_engine()  # say how to install TeX before spending time on the verification
-    candidate = library.build(args.name, parse_params(args.param))
+    candidate = build_candidate(args.name, args.file, parse_params(args.param))
     certificate = verify(candidate, dps=args.dps, budget_seconds=args.budget)
     path.write_text(to_latex(certificate))
     print(f"wrote {path} (verdict: {certificate.status.value})")

@@ -167,3 +167,23 @@ def test_notebook_reprs(documents):
     assert "|" in cert._repr_markdown_() and "$" in cert._repr_markdown_()
     assert cert._repr_latex_().startswith("$")
     assert cert.source._repr_latex_().startswith("$")
+
+
+@needs_tex
+def test_derive_a_candidate_file(tmp_path, capsys, monkeypatch):
+    # The template of `irmd new` (a user's starting point) derives and compiles cleanly.
+    from irmd.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["new", "mine"]) == 0
+    out = tmp_path / "mine.tex"
+    assert main(["derive", "--file", "mine.py", "--dps", "20", "-o", str(out), "--pdf"]) == 0
+    assert "warning" not in capsys.readouterr().err
+    assert parse_log(out.with_suffix(".log").read_text(errors="replace")).clean
+
+
+def test_derive_needs_exactly_one_source(capsys):
+    from irmd.cli import main
+
+    assert main(["derive", "-o", "x.tex"]) == 3
+    assert "NAME or --file" in capsys.readouterr().err
