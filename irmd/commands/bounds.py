@@ -46,7 +46,9 @@ def register(subparsers) -> None:
         epilog="Exit codes: 0 ok, 1 order violated (bug or invalid t_max, named), 2 a program not solved, "
         "3 bad input.",
     )
-    parser.add_argument("name", help="built-in candidate, e.g. common-value-auction or bilateral-trade")
+    parser.add_argument("name", nargs="?", help="built-in candidate, e.g. common-value-auction or bilateral-trade")
+    parser.add_argument("--file", metavar="FILE.py", default=None,
+                        help="the candidate of a Python file instead (see `irmd verify --file`)")
     parser.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
                         help="candidate parameter, repeatable (e.g. --param N=3 --param mu1=0.4)")
     parser.add_argument("--k", required=True, metavar="K[,K...]",
@@ -188,9 +190,17 @@ def run(args) -> int:
         raise ParameterError(f"--dps must be between 1 and 50, got {args.dps}")
     if args.time_limit is not None and not args.time_limit > 0:
         raise ParameterError(f"--time-limit must be positive, got {args.time_limit}")
+    if bool(args.name) == (args.file is not None):
+        raise ParameterError("give a candidate NAME or --file FILE.py (not both)")
     ks = _ks(args.k)
     params = _params(args.param)
-    source = resolve(args.name, params)
+    if args.file is not None:
+        from irmd.candidate_files import build_from_file
+        from irmd.verify.bounding.builtins import source_from_candidate
+
+        source = source_from_candidate(build_from_file(args.file, params))
+    else:
+        source = resolve(args.name, params)
     t_max, t_text = _t_max(args.t_max, source.transfer_scale)
     programs = ("guarantee", "potential") if args.programs == "both" else (args.programs,)
     options = dict(t_max=t_max, solver=args.solver, programs=programs, use_symmetry=not args.no_symmetry,

@@ -100,3 +100,38 @@ def resolve(name: str, params: Mapping[str, str] | None = None, dps: int = 20) -
         shapes = candidate_shapes(candidate, dps)
     return Source(name, effective, environment, analytic, origin,
                   example.transfer_scale if example else None, shapes, tuple(notes))
+
+
+def source_from_candidate(candidate, dps: int = 20) -> Source:
+    """The bounding programs' view of any candidate (e.g. a user's candidate file).
+
+    The analytic value is the verifier's when the candidate verifies; the shapes
+    are the candidate's own expressions; the transfer scale (to tell an invalid
+    t_max from a bug) is the largest |transfer| of its mechanism on a box around
+    its constants' scale.
+    """
+    import numpy as np
+
+    from irmd.verify import verify
+
+    notes = []
+    analytic, origin = None, "none (the candidate is not verified)"
+    try:
+        certificate = verify(candidate, dps=dps)
+        if certificate.status.value == "verified" and certificate.guarantee_lower is not None:
+            analytic, origin = float(certificate.guarantee_lower), f"irmd.verify (verified at dps={dps})"
+        else:
+            notes.append(f"the candidate is {certificate.status.value}: no analytic value to compare with")
+    except IrmdError as error:
+        notes.append(f"verifier failed ({error})")
+    shapes = candidate_shapes(candidate, dps)
+    environment = candidate.explicit_environment()
+    transfers = [str(f.coordinate) for f in environment.factors
+                 if getattr(f, "coordinate", None) is not None and not f.bounded]
+    reach = 3 * max(1.0, shapes.ybar or 1.0)
+    axis = np.linspace(0, reach, 41)
+    grid = np.stack(np.meshgrid(*[axis] * candidate.agents, indexing="ij"), -1).reshape(-1, candidate.agents)
+    outcome = shapes.outcome(grid[1:])  # skip the 0/0 corner
+    scale = max((float(np.nanmax(np.abs(outcome[t]))) for t in transfers if t in outcome), default=None)
+    return Source(candidate.name, dict(candidate.parameter_values), environment, analytic, origin, scale, shapes,
+                  tuple(notes))
