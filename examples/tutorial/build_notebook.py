@@ -1,4 +1,4 @@
-"""Write and execute ``costly_sale.ipynb``, the notebook version of docs/tutorial.md.
+"""Write and execute ``costly_sale.ipynb``, the notebook version of the README's tutorial.
 
     python examples/tutorial/build_notebook.py        # from the repository root
 
@@ -21,7 +21,7 @@ CELLS = [
 # A costly sale: from the bounding programs to a verified saddle point
 
 This notebook follows the survey's workflow (Sections 3.3–3.6) on a problem that is not in the papers
-(the same steps as `docs/tutorial.md`, with pictures): solve the bounding programs on grids, look at
+(the same steps as `the README's tutorial`, with pictures): solve the bounding programs on grids, look at
 the solutions, guess a functional form, encode it, watch `verify` refute the first guess and say why,
 fix it, verify it, sweep it, and derive the LaTeX.
 

@@ -7,7 +7,7 @@ unit sold, so the objective is w = t - c q.
 The guess keeps the c = 0 solution (what `irmd new` writes) and only adds the
 cost to the objective: exponential signals with interim value min(A e^x, 1),
 q(x) = min(x / ybar, 1), t - t' = L_0 below ybar.  `irmd verify` refutes it;
-see docs/tutorial.md for why, and costly_sale.py for the fix.
+see the README's tutorial for why, and costly_sale.py for the fix.
 """
 import sympy as sp
 

@@ -1,4 +1,4 @@
-"""Every command of docs/tutorial.md, run in order, as the tutorial says (and the notebook, executed).
+"""Every command of the README's tutorial section, run in order, as the tutorial says (and the notebook, executed).
 
 The commands are parsed out of the Markdown, so the tutorial cannot drift from what irmd does:
 

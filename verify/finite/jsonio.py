@@ -1,6 +1,6 @@
 """Reading finite instances from JSON, with one-line errors that name the JSON path.
 
-Format (documented in docs/finite.md)::
+Format (documented in the README, "Finite mechanisms and information structures")::
 
     {"env": {"mu": [...], "u": [[[u_i(w, t) for t] for w] for i], "w": [[w(w, t) for t] for w],
              "agents": [...], "states": [...], "outcomes": [...]},          # labels optional
