@@ -57,7 +57,7 @@ def register(subparsers) -> None:
 
     g = subparsers.add_parser(
         "guarantee", help="G(M): guarantee of a finite mechanism (min over Bayes correlated equilibria)",
-        description="Solve the guarantee LP of the mechanism in FILE.json (format: README, "Finite mechanisms").",
+        description="Solve the guarantee LP of the mechanism in FILE.json (format: see the README, section Finite mechanisms).",
         epilog="Exit codes: 0 proved/confirmed, 2 inconclusive (solver failure), 3 bad input.")
     g.add_argument("file", metavar="FILE.json")
     g.add_argument("--coarse", action="store_true", help="coarse guarantee Gc(M) (coarse correlated equilibria)")
@@ -66,7 +66,7 @@ def register(subparsers) -> None:
 
     p = subparsers.add_parser(
         "potential", help="P(I): potential of a finite information structure (max over truthful mechanisms)",
-        description="Solve the potential LP of the information structure in FILE.json (format: README, "Finite mechanisms").",
+        description="Solve the potential LP of the information structure in FILE.json (format: see the README, section Finite mechanisms).",
         epilog="Exit codes: 0 proved/confirmed, 2 inconclusive (solver failure or infeasible), 3 bad input.")
     p.add_argument("file", metavar="FILE.json")
     _common(p)
