@@ -110,6 +110,11 @@ class _Erlang(sp.Function):
         return r"%s_{%s}\left(%s\right)" % (self.latex_name, printer._print(n), printer._print(y))
 
 
+def _exp_partial_sum(n, y):
+    """e^{-y} sum_{k<n} y^k / k!  (= 1 - G_n(y))."""
+    return sp.exp(-y) * sum(y**k / sp.factorial(k) for k in range(int(n)))
+
+
 def _small(n) -> bool:
     return n.is_Integer and int(n) <= EXPAND_MAX_ORDER
 
@@ -154,7 +159,7 @@ class ErlangCDF(_Erlang):
 
     def _eval_rewrite_as_exp(self, n, y, **kwargs):
         if _small(n):
-            return 1 - sp.exp(-y) * sum(y**k / sp.factorial(k) for k in range(int(n)))
+            return 1 - _exp_partial_sum(n, y)
         return None
 
 
@@ -177,7 +182,7 @@ class ErlangSF(_Erlang):
 
     def _eval_rewrite_as_exp(self, n, y, **kwargs):
         if _small(n):
-            return sp.exp(-y) * sum(y**k / sp.factorial(k) for k in range(int(n)))
+            return _exp_partial_sum(n, y)
         return None
 
 

@@ -95,6 +95,11 @@ class Run:
     def decide(self, claim: Claim) -> Evidence:
         return decide(claim, self.ctx)
 
+    def decide_by_region(self, label: str, kind: ClaimKind, expr: sp.Expr, box: Box) -> list[Evidence]:
+        """One claim per region of ``expr`` (its piece there), each decided."""
+        return [self.decide(self.claim(label, kind, region.restrict(expr), box, region))
+                for region in self.regions([expr], box)]
+
     def passed(self, name: str) -> bool:
         result = self.results.get(name)
         return result is not None and result.status in PASSING

@@ -25,7 +25,7 @@ from ..regions import to_piecewise
 from ..signal_integrals import integrate_over_signals, surface_integral
 from .base import Check, register_check, zero_piece
 from .pde import density_surfaces
-from .slackness import levels, light_simplify
+from .slackness import ivo_pieces, levels
 
 
 @register_check
@@ -117,11 +117,8 @@ def maximised_ivo(run) -> sp.Expr:
     identically on a region (the PDE holds there) then contributes max(0, 0) = 0
     instead of a degenerate surface {coefficient = 0} covering the whole region."""
     model = run.model
-    box = model.signal_box
     pieces = []
-    for region in run.regions([*model.density.values(), *model.outcome.values()], box):
-        coefficients = {c: light_simplify(region.restrict(a), run.ctx.budget)
-                        for c, a in model.ivo_coefficients.items()}
+    for region, coefficients in ivo_pieces(run):
         piece = region.restrict(model.ivo_constant) + sum((f.maximum(coefficients) for f in model.factors), sp.S.Zero)
         pieces.append((to_piecewise(piece), region.condition))
     if len(pieces) == 1:

@@ -28,9 +28,7 @@ class InformationDistribution(Check):
         evidence = []
         for state in model.states:
             sigma = model.density[state.label]
-            for region in run.regions([sigma], box):
-                claim = run.claim(f"sigma(x, theta={state.label})", ClaimKind.NONNEG, region.restrict(sigma), box, region)
-                evidence.append(run.decide(claim))
+            evidence += run.decide_by_region(f"sigma(x, theta={state.label})", ClaimKind.NONNEG, sigma, box)
         masses, problems, counterexample = {}, [], None
         status = Status.CONFIRMED
         total = mpmath.mpf(0)

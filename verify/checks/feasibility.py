@@ -22,8 +22,7 @@ class MechanismFeasibility(Check):
     def _run(self, run):
         evidence = []
         for label, expr, box in run.model.feasibility:
-            for region in run.regions([expr], box):
-                evidence.append(run.decide(run.claim(label, ClaimKind.NONNEG, region.restrict(expr), box, region)))
+            evidence += run.decide_by_region(label, ClaimKind.NONNEG, expr, box)
         for label, expr, box in run.model.transfers:
             evidence.append(run.decide(run.claim(f"transfer {label}", ClaimKind.BOUNDED, expr, box, None)))
         return self.result(run, evidence)
@@ -46,9 +45,7 @@ class Participation(Check):
     def _run(self, run):
         evidence = []
         for label, expr, box in run.model.participation:
-            for region in run.regions([expr], box):
-                claim = run.claim(f"u ({label})", ClaimKind.NONNEG, region.restrict(expr), box, region)
-                evidence.append(run.decide(claim))
+            evidence += run.decide_by_region(f"u ({label})", ClaimKind.NONNEG, expr, box)
         return self.result(run, evidence)
 
     def _diagnose(self, run, evidence, counterexample):

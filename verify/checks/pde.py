@@ -41,15 +41,10 @@ class TransferPDE(Check):
         box = model.signal_box
         evidence = []
         for coordinate, coefficient in model.free_coefficients().items():
-            for region in run.regions([coefficient], box):
-                claim = run.claim(f"coefficient of {coordinate} in gamma", ClaimKind.ZERO,
-                                  region.restrict(coefficient), box, region)
-                evidence.append(run.decide(claim))
+            evidence += run.decide_by_region(f"coefficient of {coordinate} in gamma", ClaimKind.ZERO, coefficient, box)
         for coordinate, signed, _ in model.half_open_coefficients():
-            for region in run.regions([signed], box):
-                claim = run.claim(f"signed coefficient of {coordinate} in gamma", ClaimKind.NONNEG,
-                                  region.restrict(signed), box, region)
-                evidence.append(run.decide(claim))
+            evidence += run.decide_by_region(f"signed coefficient of {coordinate} in gamma", ClaimKind.NONNEG,
+                                             signed, box)
         for surface, region, sides in density_surfaces(run):
             const, coefficients = density_jump(model, surface, sides)
             for coordinate in model.free_coefficients():
@@ -102,10 +97,7 @@ class TransferODE(Check):
             from ..regions import to_piecewise
 
             residual = to_piecewise(run.resolution.apply(residual))
-            for region in run.regions([residual], box):
-                claim = run.claim(f"ODE residual of {definition.name}", ClaimKind.ZERO,
-                                  region.restrict(residual), box, region)
-                evidence.append(run.decide(claim))
+            evidence += run.decide_by_region(f"ODE residual of {definition.name}", ClaimKind.ZERO, residual, box)
             evidence.append(initial_condition(run, definition.name, to_piecewise(T), y, y0, value0.xreplace(subs)))
         return self.result(run, evidence)
 

@@ -40,16 +40,11 @@ class IVOSlackness(Check):
         model = run.model
         box = model.signal_box
         support = sum(model.density.values(), sp.S.Zero)
-        # Regions are the candidate's own (density and mechanism pieces); inside one,
-        # each IVO coefficient is simplified before the maximum is formed, so a
-        # coefficient that vanishes identically gives max(0, 0) = 0, not a surface.
         evidence, skipped = [], 0
-        for region in run.regions([support, *model.density.values(), *model.outcome.values()], box):
+        for region, coefficients in ivo_pieces(run):
             if zero_piece(region.restrict(support)):
                 skipped += 1
                 continue
-            coefficients = {c: light_simplify(region.restrict(a), run.ctx.budget)
-                            for c, a in model.ivo_coefficients.items()}
             outcome = {c: region.restrict(e) for c, e in model.outcome.items()}
             gap = (sum((f.maximum(coefficients) for f in model.factors), sp.S.Zero)
                    - sum((a * outcome[c] for c, a in coefficients.items()), sp.S.Zero))
@@ -104,6 +99,20 @@ def light_simplify(expr: sp.Expr, budget) -> sp.Expr:
     except BudgetExceeded:
         return expr
     return sp.S.Zero if reduced == 0 else expr
+
+
+def ivo_pieces(run):
+    """(region, IVO coefficients) on each of the candidate's own regions (density and
+    mechanism pieces), every coefficient simplified there first: a coefficient that
+    vanishes identically on a region then gives max(0, 0) = 0, not a degenerate
+    surface {coefficient = 0} covering the region."""
+    if "ivo_pieces" not in run.facts:  # shared by ivo.slackness and the potential bound
+        model = run.model
+        regions = run.regions([*model.density.values(), *model.outcome.values()], model.signal_box)
+        run.facts["ivo_pieces"] = [
+            (region, {c: light_simplify(region.restrict(a), run.ctx.budget) for c, a in model.ivo_coefficients.items()})
+            for region in regions]
+    return run.facts["ivo_pieces"]
 
 
 def support_surfaces(run):
