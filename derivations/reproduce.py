@@ -713,6 +713,20 @@ def _ode_residual(residual) -> tuple[bool, sp.Expr]:
     return zero, (sp.S.Zero if zero else residual)
 
 
+def _largest_residual(residual, points):
+    """(point, value) of the largest |residual| over ``points``; None if one cannot be evaluated."""
+    values = [(point, numeric_value(residual, point)) for point in points]
+    if any(v is None for _, v in values):
+        return None
+    return max(values, key=lambda item: abs(item[1]))
+
+
+def _residual_not_checkable(base) -> EquationResult:
+    base.verdict, base.method = "not checkable", "symbolic + numeric"
+    base.note = Note.of("the ODE residual neither simplifies to 0 nor can be evaluated numerically")
+    return base
+
+
 def _initial_value(printed, samples, extra: dict) -> tuple[bool | None, Note]:
     """The right limit at 0, read off at y = 1e-6, 1e-9, 1e-12 by quadrature."""
     worst = 0.0
@@ -758,16 +772,14 @@ def _transfer_check(base, printed) -> EquationResult:
                              "div qbar simplifies to 0 symbolically (the integral differentiated by the fundamental "
                              "theorem of calculus, for y != ybar)"))
     else:
-        bad = [(s, numeric_value(residual, {**s, L_1: _level_36(s), y: s[ybar] * f}))
-               for s in SAMPLES for f in (sp.Rational(1, 2), 2)]
-        if any(v is None for _, v in bad):
-            base.verdict, base.method = "not checkable", "symbolic + numeric"
-            base.note = Note.of("the ODE residual neither simplifies to 0 nor can be evaluated numerically")
-            return base
-        worst = max(bad, key=lambda item: abs(item[1]))
-        if abs(worst[1]) > TOLERANCE:
-            problems.append(Note.of("the printed T leaves the residual ", sp.Float(worst[1].real, 8),
-                                    " in the SVO equation ") + _at(worst[0], {N, ybar}))
+        worst = _largest_residual(residual, [{**s, L_1: _level_36(s), y: s[ybar] * f}
+                                             for s in SAMPLES for f in (sp.Rational(1, 2), 2)])
+        if worst is None:
+            return _residual_not_checkable(base)
+        point, value = worst
+        if abs(value) > TOLERANCE:
+            problems.append(Note.of("the printed T leaves the residual ", sp.Float(value.real, 8),
+                                    " in the SVO equation ") + _at(point, {N, ybar}))
         else:
             notes.append(Note.of("the residual of the SVO equation vanishes numerically at 6 points"))
     ok, note = _initial_value(printed, SAMPLES, lambda s: {L_1: _level_36(s)})
@@ -811,14 +823,12 @@ def _trade_probability_check(base, printed) -> EquationResult:
                              "simplifies to 0 symbolically (the integral differentiated by the fundamental theorem "
                              "of calculus)"))
     else:
-        values = [numeric_value(residual, {**s, y: s[ybar] / 2}) for s in SAMPLES]
-        if any(v is None for v in values):
-            base.verdict, base.method = "not checkable", "symbolic + numeric"
-            base.note = Note.of("the ODE residual neither simplifies to 0 nor can be evaluated numerically")
-            return base
-        worst = max(values, key=abs)
-        if abs(worst) > TOLERANCE:
-            problems.append(Note.of("the printed q leaves the residual ", sp.Float(worst.real, 8), " in (42)"))
+        worst = _largest_residual(residual, [{**s, y: s[ybar] / 2} for s in SAMPLES])
+        if worst is None:
+            return _residual_not_checkable(base)
+        _, value = worst
+        if abs(value) > TOLERANCE:
+            problems.append(Note.of("the printed q leaves the residual ", sp.Float(value.real, 8), " in (42)"))
     ok, note = _initial_value(printed, SAMPLES, lambda s: {})
     if ok is None:
         base.verdict, base.method, base.note = "not checkable", "numeric", note

@@ -65,6 +65,12 @@ def test_a_wrong_total_transfer_differs():
     assert result.verdict == "differs" and result.derived and result.explanation
 
 
+def test_a_wrong_trade_probability_differs():
+    wrong = dict(entry("44"), printed=[entry("44")["printed"][0].replace("L/g", "2*L/g")])
+    result = check_equation(wrong)
+    assert result.verdict == "differs" and "leaves the residual" in result.explanation
+
+
 def test_differences_found_by_derivation(results):
     # L_0 = L_1 - N/y: the derivation gives N/ybar, and replacing y by ybar repairs the print.
     assert results["36'"].verdict == "differs"
