@@ -140,12 +140,13 @@ def solve_constants(constants: Sequence[Constant], dps: int, known: Mapping | No
             symbols = list(values)
             numbers = [values[s] for s in symbols]
             if c.equation is None:
-                fn = mpmath_function(c.value, symbols)
-                values[c.symbol] = mpmath.mpf(fn(*numbers))
+                values[c.symbol] = _finite_real(mpmath_function(c.value, symbols)(*numbers), f"constant {c.symbol}")
                 continue
             fn = mpmath_function(c.equation, [c.symbol] + symbols)
-            lo, hi = (mpmath.mpf(mpmath_function(b, symbols)(*numbers)) for b in c.bracket)
-            f = lambda v: fn(v, *numbers)  # noqa: E731
+            lo, hi = (_finite_real(mpmath_function(b, symbols)(*numbers), f"the bracket of constant {c.symbol}")
+                      for b in c.bracket)
+            f = lambda v: _finite_real(fn(v, *numbers), f"the equation of constant {c.symbol}")  # noqa: E731
+            _single_sign_change(f, lo, hi, c.symbol)
             flo, fhi = f(lo), f(hi)
             if flo == 0:
                 values[c.symbol] = lo
@@ -160,6 +161,45 @@ def solve_constants(constants: Sequence[Constant], dps: int, known: Mapping | No
                 )
             values[c.symbol] = _bracketed_root(f, lo, hi, flo)
     return values
+
+
+def _finite_real(value, what: str):
+    """``value`` as an mpf; NaN, an infinity or a complex number is bad input, named."""
+    try:
+        number = mpmath.mpmathify(value)
+    except (TypeError, ValueError):
+        raise CandidateError(f"{what} is not a number ({value!r})") from None
+    if isinstance(number, mpmath.mpc):
+        if number.imag != 0:
+            raise CandidateError(f"{what} is complex ({mpmath.nstr(number, 8)}), not a real number")
+        number = number.real
+    if not mpmath.isfinite(number):
+        raise CandidateError(f"{what} is {number}, not a finite real number")
+    return number
+
+
+#: Points at which a bracket is scanned for further sign changes of its equation.
+BRACKET_SCAN_POINTS = 200
+
+
+def _single_sign_change(f, lo, hi, symbol):
+    """Reject a bracket on which the equation changes sign more than once: irmd
+    would silently pick one of several roots (each root found is named)."""
+    if not lo < hi:
+        raise CandidateError(f"the bracket of constant {symbol} is empty: [{mpmath.nstr(lo, 8)}, {mpmath.nstr(hi, 8)}]")
+    grid = [lo + (hi - lo) * k / BRACKET_SCAN_POINTS for k in range(BRACKET_SCAN_POINTS + 1)]
+    signs = [mpmath.sign(f(v)) for v in grid]
+    crossings = []
+    for (a, sa), (b, sb) in zip(zip(grid, signs), zip(grid[1:], signs[1:])):
+        if sa != 0 and sb != 0 and sa != sb:
+            crossings.append((a, b))
+        elif sb == 0 and b != hi:
+            crossings.append((b, b))
+    if len(crossings) > 1:
+        roots = ", ".join(mpmath.nstr((a + b) / 2, 6) for a, b in crossings[:6])
+        raise CandidateError(f"the equation of constant {symbol} has {len(crossings)} roots on its bracket "
+                             f"[{mpmath.nstr(lo, 8)}, {mpmath.nstr(hi, 8)}], near {roots}: give a bracket "
+                             "around one root")
 
 
 def bisect(f, lo, hi, flo, tolerance):

@@ -52,6 +52,10 @@ def erlang_cdf(n: int, y):
     y = mpmath.mpf(y)
     if y <= 0:
         return mpmath.mpf(0)
+    if y >= n:
+        # Past the mode G_n >= 1/2, so 1 - (1 - G_n) loses no digits, and the upper
+        # series converges where the lower one does not (n = 10^6 near y = n).
+        return 1 - mpmath.gammainc(n, y, mpmath.inf, regularized=True)
     return mpmath.gammainc(n, 0, y, regularized=True)
 
 
@@ -205,3 +209,51 @@ def expand_erlang(expr: sp.Expr) -> sp.Expr:
 
 def has_erlang(expr: sp.Expr) -> bool:
     return bool(expr.atoms(ErlangPDF, ErlangCDF, ErlangSF))
+
+
+#: Largest spread of orders (at one point) that :func:`erlang_lowest_order_form` writes out.
+RECURRENCE_MAX_SPAN = 64
+
+
+def erlang_lowest_order_form(expr: sp.Expr) -> sp.Expr | None:
+    r"""Rewrite the Erlang functions at each point through those of the lowest order there.
+
+    With m the lowest order at a point z, the recurrences
+    :math:`g_{n}(z) = z^{n-m}\,\frac{(m-1)!}{(n-1)!}\,g_m(z)`,
+    :math:`\bar G_n = \bar G_m + \sum_{k=m+1}^{n} g_k` and :math:`G_n = 1 - \bar G_n`
+    are exact for every order, so an identity among Erlang functions of large order
+    (N = 10^4, where :func:`expand_erlang` would write 10^4 terms) becomes one
+    among rational functions of z, :math:`g_m(z)` and :math:`\bar G_m(z)`; sympy then
+    cancels it as if those two were free symbols, which is sound for proving an
+    identity (a polynomial identity in free symbols holds for any values of them).
+    Returns None when the orders at one point are spread wider than
+    :data:`RECURRENCE_MAX_SPAN` or are not integers.
+    """
+    atoms = expr.atoms(ErlangPDF, ErlangCDF, ErlangSF)
+    if not atoms:
+        return expr
+    if any(not f.args[0].is_Integer for f in atoms):
+        return None
+    lowest: dict = {}
+    for f in atoms:
+        n, z = int(f.args[0]), f.args[1]
+        lowest[z] = min(lowest.get(z, n), n)
+    if any(int(f.args[0]) - lowest[f.args[1]] > RECURRENCE_MAX_SPAN for f in atoms):
+        return None
+
+    def pdf(n: int, z):
+        m = lowest[z]
+        # (m-1)!/(n-1)! as the product of the few factors between (never n! itself).
+        return z ** (n - m) / sp.prod([sp.Integer(k) for k in range(m, n)]) * ErlangPDF(m, z)
+
+    def sf(n: int, z):
+        m = lowest[z]
+        return ErlangSF(m, z) + sum((pdf(k, z) for k in range(m + 1, n + 1)), sp.S.Zero)
+
+    def rewritten(f):
+        n, z = int(f.args[0]), f.args[1]
+        if isinstance(f, ErlangPDF):
+            return pdf(n, z)
+        return sf(n, z) if isinstance(f, ErlangSF) else 1 - sf(n, z)
+
+    return expr.xreplace({f: rewritten(f) for f in atoms})

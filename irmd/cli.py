@@ -3,7 +3,9 @@
 Each module in :mod:`irmd.commands` adds its sub-commands through a
 ``register(subparsers)`` function and sets ``handler`` on its parser; a handler
 takes the parsed arguments and returns the exit code.  User mistakes
-(:class:`~irmd.errors.InputError`) print one line and exit with code 3.
+(:class:`~irmd.errors.InputError`) print one line and exit with code 3.  Any
+other exception is a bug in irmd, never a verdict: one line naming it, exit
+code 2 (inconclusive); ``--debug`` prints the traceback as well.
 """
 from __future__ import annotations
 
@@ -12,10 +14,11 @@ import importlib
 import os
 import pkgutil
 import sys
+import traceback
 
 from . import __version__, commands
 from .errors import InputError
-from .status import EXIT_BAD_INPUT, EXIT_OK
+from .status import EXIT_BAD_INPUT, EXIT_OK, Verdict
 
 
 class _Parser(argparse.ArgumentParser):
@@ -30,9 +33,12 @@ def build_parser() -> argparse.ArgumentParser:
         prog="irmd",
         description="Informationally robust mechanism design: verify candidate saddle points, "
         "solve finite and bounding programs, derive the mathematics.",
-        epilog="Exit codes: 0 verified/ok, 1 refuted, 2 inconclusive, 3 bad input.",
+        epilog="Exit codes: 0 verified (every claim proved) / ok, 1 refuted, 2 inconclusive (also an internal "
+        "error), 3 bad input, 4 confirmed (numeric evidence only).",
     )
     parser.add_argument("--version", action="version", version=f"irmd {__version__}")
+    parser.add_argument("--debug", action="store_true",
+                        help="print the traceback of an internal error (for a bug report)")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
         module = importlib.import_module(f"{commands.__name__}.{info.name}")
@@ -65,6 +71,13 @@ def main(argv: list[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 141
+    except Exception as error:  # noqa: BLE001 - a crash is never a verdict (exit 1 means refuted)
+        if args.debug:
+            traceback.print_exc()
+        message = " ".join(f"{type(error).__name__}: {error}".split())[:500]
+        print(f"irmd: internal error ({message}); nothing was decided; please report it"
+              + ("" if args.debug else " (run with --debug for the traceback)"), file=sys.stderr)
+        return Verdict.INCONCLUSIVE.exit_code
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -3,7 +3,7 @@
 A check ends in one of four statuses and they are never blurred:
 
 proved        exact symbolic identity or inequality, with the steps
-confirmed     numeric agreement at a stated precision and tolerance
+confirmed     numeric agreement at a stated precision and tolerance (evidence, not proof)
 refuted       a witness (point, state or outcome) and the residual
 inconclusive  undecided, with the reason (timeout, undecided sign, singular integral)
 """
@@ -27,7 +27,8 @@ class Status(TextEnum):
     INCONCLUSIVE = "inconclusive"
 
 
-PASSING = frozenset({Status.PROVED, Status.CONFIRMED})
+PASSING = frozenset({Status.PROVED, Status.CONFIRMED})   # nothing against the claim
+PROVEN = frozenset({Status.PROVED})                        # what a verified verdict needs
 DEFINITIVE = frozenset({Status.PROVED, Status.REFUTED})
 
 
@@ -45,7 +46,16 @@ def combine(statuses: Iterable[Status]) -> Status:
 
 
 class Verdict(TextEnum):
+    """The verdict on a candidate.
+
+    verified      every claim proved and the bounds proved to bracket the value
+    confirmed     nothing refuted or inconclusive, but some claim rests on numeric evidence only
+    refuted       some claim refuted with a certified witness
+    inconclusive  undecided, with the reason
+    """
+
     VERIFIED = "verified"
+    CONFIRMED = "confirmed"
     REFUTED = "refuted"
     INCONCLUSIVE = "inconclusive"
 
@@ -54,6 +64,6 @@ class Verdict(TextEnum):
         return EXIT_CODES[self]
 
 
-EXIT_CODES = {Verdict.VERIFIED: 0, Verdict.REFUTED: 1, Verdict.INCONCLUSIVE: 2}
+EXIT_CODES = {Verdict.VERIFIED: 0, Verdict.REFUTED: 1, Verdict.INCONCLUSIVE: 2, Verdict.CONFIRMED: 4}
 EXIT_OK = 0
 EXIT_BAD_INPUT = 3

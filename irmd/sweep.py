@@ -65,6 +65,7 @@ class PointStatus(TextEnum):
     """The status of one point: the certificate's verdict, or ``error`` when it could not be verified."""
 
     VERIFIED = "verified"
+    CONFIRMED = "confirmed"
     REFUTED = "refuted"
     INCONCLUSIVE = "inconclusive"
     ERROR = "error"
@@ -76,7 +77,8 @@ class PointStatus(TextEnum):
 
 
 #: Weakest first: the status of a whole sweep is the first of these that any point has.
-WEAKEST_FIRST = (PointStatus.ERROR, PointStatus.REFUTED, PointStatus.INCONCLUSIVE, PointStatus.VERIFIED)
+WEAKEST_FIRST = (PointStatus.ERROR, PointStatus.REFUTED, PointStatus.INCONCLUSIVE, PointStatus.CONFIRMED,
+                 PointStatus.VERIFIED)
 
 Progress = Callable[[int, int, "SweepRow"], None]
 
@@ -324,7 +326,8 @@ def run_point(spec, index: int, params: Mapping[str, str], options: SweepOptions
         return SweepRow(index, tuple(params.items()), PointStatus.ERROR, detail=" ".join(str(error).split()),
                         seconds=time.monotonic() - started, worker=worker)
     except Exception as error:  # noqa: BLE001 - one crashing point must not end the sweep
-        return SweepRow(index, tuple(params.items()), PointStatus.ERROR,
+        # A crash inside irmd is not the user's fault: the point is undecided, not bad input.
+        return SweepRow(index, tuple(params.items()), PointStatus.INCONCLUSIVE,
                         detail=f"internal error ({type(error).__name__}: {' '.join(str(error).split())}); "
                                "please report",
                         seconds=time.monotonic() - started, worker=worker)
@@ -351,13 +354,13 @@ class SweepResult:
 
     @property
     def status(self) -> PointStatus:
-        """The weakest point: error, then refuted, then inconclusive, else verified."""
+        """The weakest point: error, then refuted, inconclusive, confirmed, else verified."""
         statuses = {r.status for r in self.rows}
         return next((s for s in WEAKEST_FIRST if s in statuses), PointStatus.VERIFIED)
 
     @property
     def exit_code(self) -> int:
-        """3 if a point could not be verified, else 1 refuted / 2 inconclusive / 0 all verified."""
+        """3 bad input at a point, else 1 refuted / 2 inconclusive / 4 confirmed / 0 all verified."""
         return self.status.exit_code
 
     def to_dict(self) -> dict:

@@ -21,6 +21,10 @@ from .limits import potential_limit
 from .resolve import resolve
 
 DPS_MIN, DPS_MAX = 5, 2000
+#: Checks a family may leave out of its certificate: complementary slackness (25)
+#: says the mechanism's outcome maximises the IVO, but the bracket
+#: G_lower <= G(M), P(I) <= P_upper holds without it.
+EXCLUDABLE_CHECKS = frozenset({"ivo.slackness"})
 
 
 def verify(
@@ -82,6 +86,12 @@ def verify(
         run.facts["potential_limit"] = potential_limit(
             candidate, dps, lambda member: potential_bound(member, dps, **options))
     excluded = dict(candidate.excluded_checks)
+    needed = sorted(set(excluded) - EXCLUDABLE_CHECKS)
+    if needed:
+        raise CandidateError(
+            f"{candidate.name} excludes {', '.join(needed)}, which the verdict needs (only "
+            f"{', '.join(sorted(EXCLUDABLE_CHECKS))} may be left out: the bracket G_lower <= G(M), "
+            "P(I) <= P_upper does not rest on it)")
     results = []
     for check in ordered_checks():
         if only is not None and check.name not in only:
@@ -100,8 +110,8 @@ def verify(
         results.append(result)
         if check.name == "information.distribution" and reject_negative_density:
             _reject_negative_density(result)
-    complete = only is None
-    status = verdict(results, complete and run.facts.get("bounds_equal", False))
+    complete = only is None and "bounds.saddle" in run.results
+    status = verdict(results, complete)
     values = run.ctx.values
     constants = {c.symbol.name: values[c.symbol] for c in candidate.constants}
     headline = {name: constants[name] for name in getattr(candidate, "headline", ()) if name in constants}

@@ -3,9 +3,11 @@
 A :class:`CheckResult` is one named check with its status, a one-paragraph
 detail, the claims' evidence, and (when refuted) the counterexample.  A
 :class:`Certificate` collects them with the two bounds; its status is
-``verified`` only if every check is proved or confirmed and the guarantee lower
-bound equals the potential upper bound within the stated tolerance, ``refuted``
-if any check is refuted, and ``inconclusive`` otherwise.  ``to_dict()`` is what
+``verified`` only if every check -- the bounds check included -- is *proved*
+(exactly, or by a rigorous enclosure), ``confirmed`` when nothing is refuted or
+inconclusive but some claim rests on numeric evidence only (:attr:`numeric_only`
+names them), ``refuted`` if any check is refuted, and ``inconclusive``
+otherwise.  ``to_dict()`` is what
 ``irmd verify --json`` prints, with every number a decimal string at ``dps``
 digits.
 """
@@ -103,6 +105,21 @@ class Certificate:
     def failing(self) -> tuple[CheckResult, ...]:
         return tuple(c for c in self.checks if c.status not in PASSING)
 
+    @property
+    def numeric_only(self) -> tuple[str, ...]:
+        """What rests on numeric evidence only: one line per confirmed claim (or check without claims)."""
+        lines = []
+        for check in self.checks:
+            if check.status is not Status.CONFIRMED:
+                continue
+            confirmed = [e for e in check.evidence if e.status is Status.CONFIRMED]
+            if not confirmed:
+                lines.append(f"{check.name}: {check.detail}")
+            for e in confirmed:
+                lines.append(f"{check.name}: {e.claim.label} {e.claim.kind.value} on {e.claim.region_text} "
+                             f"({e.method})")
+        return tuple(lines)
+
     def to_dict(self) -> dict:
         out = {
             "candidate": self.candidate,
@@ -123,6 +140,8 @@ class Certificate:
         out["checks"] = [c.to_dict() for c in self.checks]
         if self.skipped:
             out["skipped"] = [{"name": name, "reason": reason} for name, reason in self.skipped]
+        if self.status is Verdict.CONFIRMED:
+            out["numeric_only"] = list(self.numeric_only)
         return out
 
     def summary(self) -> str:
@@ -142,6 +161,9 @@ class Certificate:
             lines.append(f"  potential upper bound, limit  {decimal_string(self.potential_limit, self.dps)}")
         for name, reason in self.skipped:
             lines.append(f"  {name}: not part of this certificate ({reason})")
+        if self.status is Verdict.CONFIRMED:
+            lines.append("  not proved, numeric evidence only:")
+            lines.extend(f"    {line}" for line in self.numeric_only)
         if self.regime:
             lines.append(f"  regime: {self.regime}")
         return "\n".join(lines)
@@ -167,13 +189,18 @@ class Certificate:
         return " ".join(f"{k}={v}" for k, v in self.params.items())
 
 
-def verdict(checks, bounds_equal: bool) -> Verdict:
+def verdict(checks, complete: bool) -> Verdict:
+    """The candidate's verdict from its checks (``complete``: every check the verdict needs ran).
+
+    The bounds check is one of the checks: it is proved only when the two bounds
+    are proved to bracket the value within the tolerance.
+    """
     status = combine(c.status for c in checks)
     if status is Status.REFUTED:
         return Verdict.REFUTED
-    if status in PASSING and bounds_equal:
-        return Verdict.VERIFIED
-    return Verdict.INCONCLUSIVE
+    if status is Status.INCONCLUSIVE or not complete:
+        return Verdict.INCONCLUSIVE
+    return Verdict.VERIFIED if status is Status.PROVED else Verdict.CONFIRMED
 
 
 def mp_or_none(value):

@@ -12,7 +12,8 @@ irmd itself:
 2. otherwise (the member does not exist: the density is not integrable), compute
    the bound along :math:`\epsilon_k = \epsilon\,10^{-2k}`; a bound that decreases
    like a power law :math:`C\epsilon^p` with stable exponent p > 0 has limit 0
-   (*confirmed*, with the fitted exponent); anything else is *inconclusive*.
+   *extrapolated* (status *confirmed*, never proved: five values do not prove a
+   limit), with the fitted exponent; anything else is *inconclusive*.
 """
 from __future__ import annotations
 
@@ -69,8 +70,9 @@ def potential_limit(candidate, dps: int, potential_of) -> LimitResult:
         stable = all(s > 0 for s in slopes) and abs(slopes[-1] - slopes[-2]) <= abs(slopes[-1]) / 10
     if stable:
         return LimitResult(mpmath.mpf(0), Status.CONFIRMED,
-                           f"no limit member ({reason}); the bound decreases like {parameter}^p with p = "
-                           f"{mpmath.nstr(slopes[-1], 6)} along {parameter} = {current} * 100^-k, k = 0..4: limit 0",
+                           f"no limit member ({reason}); limit 0 extrapolated, not proved: the bound decreases "
+                           f"like {parameter}^p with p = {mpmath.nstr(slopes[-1], 6)} along {parameter} = "
+                           f"{current} * 100^-k, k = 0..4",
                            tuple(sequence))
     return LimitResult(None, Status.INCONCLUSIVE,
                        f"no limit member ({reason}); the bound decreases but not like a stable power law "

@@ -219,10 +219,14 @@ def _symmetric_model(resolution: Resolution, budget: Budget) -> ReducedModel:
                     transfers.append((label, e, action_box))
 
     participation = []
-    secure = {k: a[k] + lm * b[k] for k in a}
+    # With one agent the own action is the total: the secure action x_1 = l is the
+    # single point y = l (the outcome there is the limit y -> l+ of a + y b).
+    secure = {k: a[k] + (y if n == 1 else lm) * b[k] for k in a}
     for state in env.states:
         U0, U = parts[state.label]
         u = U0 + sum((U.get(k, 0) * secure[k] for k in secure), sp.S.Zero)
+        if n == 1:
+            u = _limit_from_above(u, y, lm, budget)
         participation.append((f"agent i at x_i = {lm}, state {state.label}", u, action_box))
 
     offset = y - n * li
@@ -234,6 +238,18 @@ def _symmetric_model(resolution: Resolution, budget: Budget) -> ReducedModel:
         utility_parts=parts, feasibility=feasibility, participation=participation, transfers=transfers,
         measure=measure, scales=_scales(resolution, n),
     )
+
+
+def _limit_from_above(expr: sp.Expr, variable: sp.Symbol, point, budget: Budget) -> sp.Expr:
+    """lim_{variable -> point+} expr (plain substitution where that is defined)."""
+    direct = expr.xreplace({variable: point})
+    if not direct.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+        return direct
+    try:
+        with budget.step("limit at the secure action"):
+            return sp.limit(expr, variable, point, "+")
+    except BudgetExceeded:
+        return direct
 
 
 def _own_range(n: int, lower):

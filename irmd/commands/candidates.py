@@ -19,7 +19,8 @@ def register(subparsers):
         "verify",
         help="verify a candidate saddle point",
         description="Check every condition of a candidate saddle point and compare the guarantee lower "
-        "bound with the potential upper bound. Exit code 0 verified, 1 refuted, 2 inconclusive, 3 bad input.",
+        "bound with the potential upper bound. Exit code 0 verified (every claim proved), 1 refuted, "
+        "2 inconclusive, 3 bad input, 4 confirmed (some claim rests on numeric evidence only).",
     )
     p.add_argument("name", nargs="?", help="built-in candidate (see `irmd list`)")
     p.add_argument("--all", action="store_true", help="verify every built-in candidate at its default parameters")
@@ -141,9 +142,8 @@ def _plot(certificates, args) -> None:
 
 
 def worst_exit(statuses) -> int:
-    statuses = list(statuses)
-    if Verdict.REFUTED in statuses:
-        return Verdict.REFUTED.exit_code
-    if Verdict.INCONCLUSIVE in statuses:
-        return Verdict.INCONCLUSIVE.exit_code
-    return Verdict.VERIFIED.exit_code
+    """The exit code of the weakest verdict: refuted, inconclusive, confirmed, verified."""
+    statuses = set(statuses)
+    weakest = next((v for v in (Verdict.REFUTED, Verdict.INCONCLUSIVE, Verdict.CONFIRMED) if v in statuses),
+                   Verdict.VERIFIED)
+    return weakest.exit_code
