@@ -31,11 +31,14 @@ import mpmath
 import sympy as sp
 
 from irmd.analytic.constants import mpmath_function
-from irmd.analytic.special import EXPAND_MAX_ORDER, ErlangCDF, ErlangPDF, ErlangSF, expand_erlang
+from irmd.analytic.special import (EXPAND_MAX_ORDER, ErlangCDF, ErlangPDF, ErlangSF, erlang_lowest_order_form,
+                                   expand_erlang)
 from irmd.budget import Budget
 from irmd.errors import BudgetExceeded
 from irmd.status import Status
 
+from .bounded import prove_bounded_piece
+from .partition import partition
 from .regions import Surface
 from .sampling import Box, Point, in_closure
 
@@ -140,9 +143,16 @@ def simplify_steps(expr: sp.Expr, budget: Budget) -> tuple[sp.Expr, list[Step]]:
     """
     steps: list[Step] = []
     current = expr
-    if current.atoms(ErlangPDF, ErlangCDF, ErlangSF) and _expandable(current):
-        current = expand_erlang(current)
-        steps.append(Step("write the Erlang functions G_N, g_N as finite sums (32)-(33)", current))
+    if current.atoms(ErlangPDF, ErlangCDF, ErlangSF):
+        if _expandable(current):
+            current = expand_erlang(current)
+            steps.append(Step("write the Erlang functions G_N, g_N as finite sums (32)-(33)", current))
+        else:
+            lowest = erlang_lowest_order_form(current)
+            if lowest is not None and lowest != current:
+                current = lowest
+                steps.append(Step("write every Erlang function through those of the lowest order at its point "
+                                  "(g_n = y g_{n-1}/(n-1), G_n = G_{n-1} - g_n)", current))
     stages = (
         ("expand", lambda e: sp.expand(e)),
         ("put over a common denominator and cancel", lambda e: sp.cancel(sp.together(e))),
@@ -180,10 +190,14 @@ def _with_exact_values(prover):
     return attempt
 
 
+def _symbolic_form_exists(expr: sp.Expr) -> bool:
+    return _expandable(expr) or erlang_lowest_order_form(expr) is not None
+
+
 @_with_exact_values
 def _prove_zero(claim: Claim, ctx: DecisionContext):
-    if not _expandable(claim.expr):
-        return None, [], "Erlang functions of large order are not expanded symbolically"
+    if not _symbolic_form_exists(claim.expr):
+        return None, [], "Erlang functions of orders too far apart to be written through one order"
     try:
         result, steps = simplify_steps(claim.expr, ctx.budget)
     except BudgetExceeded as exceeded:
@@ -210,13 +224,24 @@ def _sign_substitutions(claim: Claim):
 
 @_with_exact_values
 def _prove_nonneg(claim: Claim, ctx: DecisionContext):
-    if not _expandable(claim.expr):
-        return None, [], "Erlang functions of large order are not expanded symbolically"
+    if not _symbolic_form_exists(claim.expr):
+        return None, [], "Erlang functions of orders too far apart to be written through one order"
     try:
         simplified, steps = simplify_steps(claim.expr, ctx.budget)
         if simplified.is_nonnegative:
             steps.append(Step("every factor is non-negative under the symbols' assumptions", simplified))
             return True, steps, ""
+        for surface, side in claim.region:
+            if side == 0 or not isinstance(surface, Surface):
+                continue
+            # A claim that vanishes on its region's boundary: expr = phi * ratio
+            # with phi of known sign there (sigma = e^{-y}(1 - A e^y) on A e^y < 1).
+            with ctx.budget.step("divide by the region's boundary"):
+                ratio = sp.factor_terms(sp.cancel(sp.together(simplified / surface.phi)))
+            if (side < 0 and ratio.is_nonpositive) or (side > 0 and ratio.is_nonnegative):
+                steps.append(Step(f"write it as ({surface.phi}) times a factor of sign {'-' if side < 0 else '+'}"
+                                  f" (the region has {surface.phi} {'<' if side < 0 else '>'} 0)", ratio))
+                return True, steps, ""
         for sub in _sign_substitutions(claim):
             if not sub:
                 continue
@@ -432,10 +457,35 @@ def _decide_bounded(claim: Claim, ctx: DecisionContext) -> Evidence:
 
 
 # --------------------------------------------------------------------------- entry point
+def _prove_bounded(claim: Claim, ctx: DecisionContext):
+    """(True, steps) when every piece of a one-variable claim is proved bounded, else (None, reason)."""
+    if claim.box.dimension != 1:
+        return None, "boundedness in several variables is not proved symbolically"
+    if not ctx.symbolic:
+        return None, "symbolic proofs are off"
+    (variable,) = claim.variables
+    regions = partition([claim.expr], claim.box, ctx, claim.scales)
+    steps = []
+    for region in regions:
+        if not region.exact:
+            return None, "the regions of the expression are not established exactly"
+        piece = region.restrict(claim.expr)
+        for lower, upper in region.intervals or ((claim.box.lower[0], sp.oo),):
+            proved, found = prove_bounded_piece(piece, variable, lower, upper, ctx.budget)
+            if not proved:
+                return None, f"on ({lower}, {upper}): {found}"
+            steps += [Step(text, piece) for text in found]
+    return True, steps
+
+
 def decide(claim: Claim, ctx: DecisionContext) -> Evidence:
     """Decide one claim: symbolic proof first, numeric evaluation otherwise."""
     if claim.kind is ClaimKind.BOUNDED:
-        return _decide_bounded(claim, ctx)
+        proved, found = _prove_bounded(claim, ctx)
+        if proved:
+            return Evidence(claim, Status.PROVED, "symbolic: continuous pieces with finite limits at their ends",
+                            steps=tuple(found), dps=ctx.dps)
+        return replace(_decide_bounded(claim, ctx), note=f"not proved symbolically ({found})")
     steps, note = [], ""
     if claim.expr == 0:
         return Evidence(claim, Status.PROVED, "symbolic: identically 0", steps=(Step("identically", sp.S.Zero),))
@@ -453,4 +503,14 @@ def decide(claim: Claim, ctx: DecisionContext) -> Evidence:
                                      f"{spot.witness}; please report this")
             return Evidence(claim, Status.PROVED, "symbolic: " + (steps[-1].description if steps else "identity"),
                             steps=tuple(steps), points=spot.points, dps=ctx.dps)
+    # Residuals are measured against the simplified remainder's own terms: an
+    # identity among huge terms that simplification already cancelled (K sin^2 +
+    # K cos^2 - K) must not hide a real violation next to it.
+    # (A remainder sympy wrote with complex intermediate values, erf(I y) for
+    # erfi, may not evaluate as a real number: then the claim's own form is used.)
+    remainder = steps[-1].expr if steps else claim.expr
+    if remainder is not claim.expr:
+        evidence = _decide_numeric(replace(claim, expr=remainder), ctx, steps, note)
+        if evidence.points:
+            return replace(evidence, claim=claim)
     return _decide_numeric(claim, ctx, steps, note)

@@ -1,7 +1,18 @@
-"""Regions of a piecewise expression, found from its surfaces and sample points.
+"""Regions of a piecewise expression, from its surfaces -- never from where samples land.
 
-The surfaces of the expressions split the box into at most 2^k side patterns;
-a pattern is a region when some sample point lies strictly inside it.
+The surfaces of the expressions split the box into at most 2^k side patterns.
+
+* Surfaces that are functions of the total of the variables (every surface in
+  one dimension; thresholds such as ``x_1 + x_2 = ybar`` in several) meet the
+  line of the total in exact breakpoints (:mod:`irmd.verify.breakpoints`), so
+  their side patterns are exactly the intervals between them.
+* The other surfaces contribute every one of their 2^k patterns; a pattern that
+  no sample point reaches is still a region (``sampled=False``), on which a
+  claim must be proved (symbolically or by enclosure) or stays undecided.
+* If the breakpoints cannot be established, the regions come from sample
+  points as a last resort and are marked ``exact=False``: no claim on them can
+  be proved, only confirmed.
+
 Conditions on constants alone (``ybar > 1``) are decided once, numerically.
 """
 from __future__ import annotations
@@ -13,8 +24,11 @@ import mpmath
 import sympy as sp
 
 from irmd.analytic.constants import mpmath_function
+from irmd.analytic.environment import TOTAL
 
-from .regions import Surface, restrict, surfaces_of
+from .breakpoints import Interval, Undecided, intervals
+from .integrate import y_reduce
+from .regions import restrict, surfaces_of
 from .sampling import Box, in_closure, in_interior
 
 
@@ -22,6 +36,9 @@ from .sampling import Box, in_closure, in_interior
 class Region:
     sides: tuple            # ((Surface, side), ...) including constant conditions
     surfaces: tuple         # the variable surfaces (for point classification)
+    intervals: tuple = ()   # ((lower, upper), ...) of the total of the variables, when exact
+    exact: bool = True      # False: found from sample points only (nothing on it can be proved)
+    sampled: bool = True    # some sample point lies inside (False: possibly empty)
 
     @property
     def side_map(self) -> dict:
@@ -53,20 +70,65 @@ def constant_sides(conditions, values: dict, dps: int) -> dict:
     return out
 
 
+#: Largest number of surfaces that are not functions of the total (2^k patterns each).
+MAX_FREE_SURFACES = 6
+
+
 def partition(exprs, box: Box, ctx, scales=()) -> list[Region]:
     """Regions of ``box`` on which every expression in ``exprs`` is one smooth piece."""
     surfaces, conditions = surfaces_of(exprs, box.variables)
-    fixed = constant_sides(conditions, ctx.values, ctx.working_dps)
+    fixed = tuple(constant_sides(conditions, ctx.values, ctx.working_dps).items())
     surfaces = tuple(surfaces)
     if not surfaces:
-        return [Region(tuple(fixed.items()), ())]
-    probe = _Probe(box, surfaces, tuple(scales))
-    points = ctx.points(probe)
+        return [Region(fixed, ())]
+    points = ctx.points(_Probe(box, surfaces, tuple(scales)))
+    try:
+        return _exact_regions(surfaces, fixed, box, ctx, points)
+    except Undecided as why:
+        return _sampled_regions(surfaces, fixed, points, str(why))
+
+
+def total_form(phi: sp.Expr, variables, budget) -> sp.Expr | None:
+    """phi as a function of the total of ``variables`` (in TOTAL), or None."""
+    if len(variables) == 1:
+        return phi.xreplace({variables[0]: TOTAL})
+    return y_reduce(phi, variables, budget)
+
+
+def _exact_regions(surfaces, fixed, box: Box, ctx, points) -> list[Region]:
+    variables = box.variables
+    along_total, free = [], []
+    for s in surfaces:
+        h = total_form(s.phi, variables, ctx.budget)
+        (along_total if h is not None else free).append((s, h))
+    if len(free) > MAX_FREE_SURFACES:
+        raise Undecided(f"{len(free)} region boundaries that are not functions of the total of the signals")
+    lower_total = sum((sp.sympify(b) for b in box.lower), sp.S.Zero)
+    if along_total:
+        pieces = intervals([h for _, h in along_total], TOTAL, lower_total, ctx.values, ctx.working_dps, ctx.budget)
+    else:
+        pieces = [Interval(lower_total, sp.oo, ())]
+    by_pattern: dict = {}
+    for piece in pieces:
+        sides = tuple((s, side) for (s, _), side in zip(along_total, piece.sides))
+        by_pattern.setdefault(sides, []).append((piece.lower, piece.upper))
+    regions = []
+    for total_sides, spans in by_pattern.items():
+        for pattern in itertools.product((-1, 1), repeat=len(free)):
+            sides = dict(total_sides)
+            sides.update({s: side for (s, _), side in zip(free, pattern)})
+            sampled = any(in_interior(p, sides, surfaces) for p in points)
+            regions.append(Region(tuple(sides.items()) + fixed, surfaces, tuple(spans), True, sampled))
+    return regions
+
+
+def _sampled_regions(surfaces, fixed, points, why: str) -> list[Region]:
+    """Last resort: the patterns that sample points reach (nothing on them can be proved)."""
     regions = []
     for pattern in itertools.product((-1, 1), repeat=len(surfaces)):
         sides = dict(zip(surfaces, pattern))
         if any(in_interior(p, sides, surfaces) for p in points):
-            regions.append(Region(tuple(sides.items()) + tuple(fixed.items()), surfaces))
+            regions.append(Region(tuple(sides.items()) + fixed, surfaces, exact=False))
     # A surface can be degenerate: phi vanishes on a whole open set (a coefficient
     # that is identically zero there).  Points on it lie in no region's interior;
     # they get a region of their own with that condition left undecided, so no
@@ -75,7 +137,7 @@ def partition(exprs, box: Box, ctx, scales=()) -> list[Region]:
         if any(in_closure(p, r.side_map, surfaces) for r in regions):
             continue
         sides = {s: side for s, side in zip(surfaces, p.sides) if side not in (0, None)}
-        region = Region(tuple(sides.items()) + tuple(fixed.items()), surfaces)
+        region = Region(tuple(sides.items()) + fixed, surfaces, exact=False)
         if region not in regions:
             regions.append(region)
     return regions

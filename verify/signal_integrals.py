@@ -12,16 +12,18 @@ surface :math:`\varphi = h(\sum_i x_i)`, the singular terms of the potential.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import mpmath
 import sympy as sp
 
 from irmd.analytic.constants import mpmath_function
 from irmd.analytic.environment import TOTAL
 
+from .breakpoints import Undecided, breakpoints
 from .plane import integrate_plane, surface_integral_plane
-from .integrate import Integral, bulk_splits, quad_1d, slice_integrand, slice_volume, y_reduce
 from .regions import Surface
-from .sampling import Box
+from .integrate import Integral, bulk_splits, quad_1d, slice_integrand, slice_volume, y_reduce
 
 
 def _total_form(run, phi: sp.Expr):
@@ -41,20 +43,16 @@ def _lower_total(run):
     return value if model.kind == "symmetric" else model.agents * value
 
 
-def total_roots(run, phis) -> list:
-    """Numeric roots (in y) of the surfaces h(y) on the signal range, sorted."""
+def total_roots(run, phis) -> list | None:
+    """The exact points (in y) where the surfaces h(y) = 0 cross the signal range, sorted as
+    (expression, value) pairs; None when they cannot be established (see :mod:`.breakpoints`)."""
     model = run.model
     lower = model.signal_box.lower[0] if model.kind == "symmetric" else model.agents * model.signal_box.lower[0]
-    box = Box((TOTAL,), (lower,))
-    surfaces = tuple(Surface(phi) for phi in phis)
-    probe = type("Probe", (), {"box": box, "surfaces": surfaces, "scales": model.scales})
-    points = run.ctx.points(probe)
-    roots = sorted({p.coordinates[0] for p in points if 0 in p.sides})
-    merged = []
-    for r in roots:
-        if not merged or abs(r - merged[-1]) > mpmath.mpf(10) ** (-run.ctx.dps) * (1 + abs(r)):
-            merged.append(r)
-    return merged
+    try:
+        points = breakpoints(phis, TOTAL, lower, run.ctx.values, run.ctx.working_dps, run.ctx.budget)
+    except Undecided:
+        return None
+    return [(p.expr, p.value) for p in points]
 
 
 def _measure_splits(run, lower):
@@ -72,60 +70,66 @@ def _measure_splits(run, lower):
     return splits
 
 
-def integrate_over_signals(run, expr: sp.Expr) -> Integral:
-    """Integral of a piecewise ``expr`` over the signal space (see module docstring)."""
+@dataclass(frozen=True)
+class Segment:
+    """One interval (lower, upper) of the total of the signals and the slice integrand F there."""
+
+    lower: sp.Expr
+    upper: sp.Expr            # may be sympy.oo
+    integrand: sp.Expr        # F(TOTAL): the piece integrated over the slice {sum x = y}
+    method: str
+
+
+def signal_segments(run, expr: sp.Expr):
+    """(segments, reason): ``int expr dx`` as a sum of one-dimensional integrals over exact intervals of
+    the total, or (None, why not) when a region boundary is not a function of the total."""
     model = run.model
     box = model.signal_box
-    plane = model.kind == "explicit" and model.agents == 2
-    if plane and run.options.get("plane_integrals"):
-        return integrate_plane(run, expr)
-    regions = run.regions([expr], box)
-    surfaces = regions[0].surfaces if regions else ()
-    totals = []
-    for s in surfaces:
-        h = _total_form(run, s.phi)
-        if h is None:
-            if plane:
-                return integrate_plane(run, expr)
-            return Integral(None, None, "", f"the region boundary {s.phi} = 0 is not a function of the total "
-                                            f"of the signals; with N > 2 its integral is not supported")
-        totals.append(h)
-    lower = _lower_total(run)
-    roots = [r for r in total_roots(run, totals) if r > lower] if totals else []
-    edges = [lower] + roots + [mpmath.inf]
-    splits = _measure_splits(run, lower)
-    constants = list(run.ctx.values)
-    value, error, methods = mpmath.mpf(0), mpmath.mpf(0), set()
-    slice_cache = {}
-    with mpmath.workdps(run.ctx.working_dps):
-        numbers = [run.ctx.values[c] for c in constants]
-        h_fns = [mpmath_function(h, [TOTAL] + constants) for h in totals]
-    for a, b in zip(edges, edges[1:]):
-        with mpmath.workdps(run.ctx.working_dps):
-            mid = (a + b) / 2 if b != mpmath.inf else a + 1 + abs(a)
-            sides = tuple(1 if fn(mid, *numbers) > 0 else -1 for fn in h_fns)
-        # Prefer a region that decides every surface; a fallback region (degenerate
-        # surface left undecided) matches on the surfaces it decides.
-        region = next((r for r in regions if tuple(r.side_map.get(s) for s in surfaces) == sides), None) or \
-            next((r for r in regions if all(r.side_map.get(s, side) == side for s, side in zip(surfaces, sides))),
-                 None)
-        if region is None:
-            continue
+    segments, cache = [], {}
+    for region in run.regions([expr], box):
+        if not region.exact or not region.intervals:
+            return None, ("a region boundary of the integrand is not a function of the total of the signals"
+                          if region.exact else "the regions of the integrand are not established exactly")
         piece = region.restrict(expr)
         if piece == 0:
             continue
-        if piece not in slice_cache:
+        if piece not in cache:
             if model.kind == "symmetric":
-                slice_cache[piece] = (piece * model.measure, "closed-form sum over agents (Erlang slice volume)")
+                cache[piece] = (piece * model.measure, "closed-form sum over agents (Erlang slice volume)")
             else:
-                slice_cache[piece] = slice_integrand(piece, box.variables, box.lower[0], run.ctx.budget)
-        F, how = slice_cache[piece]
+                cache[piece] = slice_integrand(piece, box.variables, box.lower[0], run.ctx.budget)
+        F, how = cache[piece]
         if F is None:
-            return integrate_plane(run, expr) if plane else Integral(None, None, "", how)
-        methods.add(how)
-        part = quad_1d(F, a, b, run.ctx.values, run.ctx.working_dps, splits)
+            return None, how
+        segments += [Segment(lower, upper, F, how) for lower, upper in region.intervals]
+    return segments, ""
+
+
+def _value(run, expr):
+    constants = list(run.ctx.values)
+    with mpmath.workdps(run.ctx.working_dps):
+        return mpmath.mpf(mpmath_function(sp.sympify(expr), constants)(*[run.ctx.values[c] for c in constants]))
+
+
+def integrate_over_signals(run, expr: sp.Expr) -> Integral:
+    """Integral of a piecewise ``expr`` over the signal space (see module docstring)."""
+    model = run.model
+    plane = model.kind == "explicit" and model.agents == 2
+    if plane and run.options.get("plane_integrals"):
+        return integrate_plane(run, expr)
+    segments, reason = signal_segments(run, expr)
+    if segments is None:
+        return integrate_plane(run, expr) if plane else Integral(None, None, "", reason + "; with N > 2 its "
+                                                                  "integral is not supported")
+    splits = _measure_splits(run, _lower_total(run))
+    value, error, methods = mpmath.mpf(0), mpmath.mpf(0), set()
+    for segment in segments:
+        a = _value(run, segment.lower)
+        b = mpmath.inf if segment.upper is sp.oo else _value(run, segment.upper)
+        part = quad_1d(segment.integrand, a, b, run.ctx.values, run.ctx.working_dps, splits)
         if not part.ok:
             return part
+        methods.add(segment.method)
         with mpmath.workdps(run.ctx.working_dps):
             value += part.value
             error += part.error
@@ -146,8 +150,9 @@ def surface_integral(run, surface: Surface, F_of_x: sp.Expr):
             return surface_integral_plane(run, surface, F_of_x)
         return None, [], (f"the singular term on {surface.phi} = 0 is not a function of the total of the signals; "
                           "with N > 2 it is not supported")
-    lower = _lower_total(run)
-    roots = [r for r in total_roots(run, [h]) if r > lower]
+    roots = total_roots(run, [h])
+    if roots is None:
+        return None, [], f"the points where {surface.phi} = 0 crosses the signal range are not established exactly"
     if model.kind == "symmetric":
         volume = model.measure
     else:
@@ -158,6 +163,6 @@ def surface_integral(run, surface: Surface, F_of_x: sp.Expr):
     with mpmath.workdps(run.ctx.working_dps):
         numbers = [run.ctx.values[c] for c in constants]
         fn = mpmath_function(F * volume / sp.Abs(dh), [TOTAL] + constants)
-        for r in roots:
+        for _, r in roots:
             total += mpmath.re(fn(r, *numbers))
     return total, roots, f"sum over {len(roots)} crossing(s) of F(y*) V(y*) / |h'(y*)|"

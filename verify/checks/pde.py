@@ -118,7 +118,11 @@ def initial_condition(run, name, T, y, y0, value0) -> Evidence:
 
     label = f"{name}({y0}+) - {value0}"
     claim = Claim(label, ClaimKind.ZERO, T - value0, Box((y,), (y0,)), region_text=f"{y} -> {y0}+")
-    right = T.xreplace({y: y0 + sp.Symbol("eta_", positive=True)})
+    # The limit only sees the piece next to y0: the region whose first interval starts there.
+    first = next((r for r in run.regions([T], claim.box) if r.exact and r.intervals
+                  and any(sp.sympify(lower) == sp.sympify(y0) for lower, _ in r.intervals)), None)
+    piece = first.restrict(T) if first is not None else T
+    right = piece.xreplace({y: y0 + sp.Symbol("eta_", positive=True)})
     try:
         with time_budget(run.ctx.budget.remaining(), f"limit of {name}"):
             from irmd.analytic.special import expand_erlang

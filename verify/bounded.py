@@ -1,0 +1,70 @@
+r"""Symbolic proofs that an expression of one variable is bounded on its domain.
+
+A function continuous on an open interval (a, b) with finite one-sided limits at
+both ends is bounded there (it extends continuously to the compact closure;
+b may be :math:`\infty`).  Each exact region of the expression
+(:mod:`irmd.verify.partition`) is such an interval, so a piecewise expression is
+bounded when every piece is.  Continuity is read off the form: after the Erlang
+functions are written out and the piece is put over one denominator, the piece
+is built from polynomials, exponentials and integer powers only, and the
+denominator has one strict sign on the interval (proved as in the sign proofs:
+substitute the interval's ends and read off signs).  Nothing here is numeric.
+"""
+from __future__ import annotations
+
+import sympy as sp
+
+from irmd.analytic.special import ErlangCDF, ErlangPDF, ErlangSF, expand_erlang
+from irmd.budget import Budget
+from irmd.errors import BudgetExceeded
+
+_ELEMENTARY = (sp.Add, sp.Mul, sp.Symbol, sp.Number, sp.NumberSymbol, sp.exp)
+
+
+def _elementary(expr: sp.Expr, variable: sp.Symbol) -> bool:
+    """Built from sums, products, integer powers and exponentials (continuous where defined)."""
+    if expr.is_Pow:
+        return expr.exp.is_Integer and _elementary(expr.base, variable) or not expr.has(variable)
+    if not isinstance(expr, _ELEMENTARY) and expr.has(variable):
+        return False
+    return all(_elementary(a, variable) for a in expr.args)
+
+
+def _strict_sign_on(expr: sp.Expr, variable: sp.Symbol, lower, upper) -> bool:
+    """expr has one strict sign on (lower, upper): substitute the interval's ends and read off signs."""
+    u = sp.Dummy("u", positive=True)
+    inside = lower + u if upper is sp.oo else lower + (upper - lower) / (1 + u)
+    moved = sp.together(sp.expand(expr.xreplace({variable: inside})))
+    num, den = (sp.expand(part) for part in sp.fraction(moved))
+    return bool((num.is_positive or num.is_negative) and (den.is_positive or den.is_negative))
+
+
+def prove_bounded_piece(piece: sp.Expr, variable: sp.Symbol, lower, upper, budget: Budget):
+    """(True, steps) when ``piece`` is proved bounded on (lower, upper), else (None, reason)."""
+    if not piece.has(variable):
+        return (True, ["a constant"]) if piece.is_finite is not False else (None, "not finite")
+    try:
+        with budget.step("write the piece over one denominator"):
+            if piece.has(ErlangPDF, ErlangCDF, ErlangSF):
+                piece = expand_erlang(piece)
+            combined = sp.cancel(sp.together(piece))
+        if not _elementary(combined, variable):
+            return None, "the piece is not built from polynomials and exponentials"
+        _, den = sp.fraction(combined)
+        with budget.step("sign of the denominator"):
+            if den.has(variable) and not _strict_sign_on(den, variable, lower, upper):
+                return None, "the denominator's sign on the interval is not decided"
+        ends = []
+        for point, direction in ((lower, "+"), (upper, "-")):
+            with budget.step(f"limit at {point}"):
+                limit = sp.limit(combined, variable, point, direction)
+            if limit.has(sp.oo, -sp.oo, sp.zoo, sp.nan) or limit.is_finite is False:
+                return None, f"the limit at {point} is {limit}"
+            if isinstance(limit, sp.Limit) or limit.has(sp.Limit, sp.AccumBounds):
+                return None, f"the limit at {point} is not found"
+            ends.append(limit)
+    except BudgetExceeded as exceeded:
+        return None, str(exceeded)
+    except (NotImplementedError, ValueError, TypeError, sp.PolynomialError) as error:
+        return None, f"sympy could not take the limits ({type(error).__name__})"
+    return True, [f"continuous on ({lower}, {upper}) with limits {ends[0]} and {ends[1]} at its ends"]
