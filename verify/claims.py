@@ -91,6 +91,7 @@ class Evidence:
     dps: int | None = None
     tolerance: object = None
     note: str = ""
+    slack: object = None               # a proof by enclosure holds up to this (absolute) slack
 
     def __post_init__(self):
         if self.status is Status.REFUTED and self.witness is None:

@@ -136,33 +136,37 @@ def integrate_over_signals(run, expr: sp.Expr) -> Integral:
     return Integral(value, error, "; ".join(sorted(methods)) or "integrand vanishes")
 
 
+def surface_term_form(run, surface: Surface, F_of_x: sp.Expr):
+    """(G, roots, reason): the singular term is the sum of G(y*) = F(y*) V(y*) / |h'(y*)| over the exact
+    crossing points y* of the surface phi = h(sum x); G is None (with the reason) when that form fails."""
+    model = run.model
+    h = _total_form(run, surface.phi)
+    F = None if h is None else (F_of_x if model.kind == "symmetric" else
+                                y_reduce(F_of_x, model.signal_box.variables, run.ctx.budget))
+    if F is None:
+        return None, [], (f"the singular term on {surface.phi} = 0 is not a function of the total of the signals; "
+                          "with N > 2 it is not supported")
+    roots = total_roots(run, [h])
+    if roots is None:
+        return None, [], f"the points where {surface.phi} = 0 crosses the signal range are not established exactly"
+    volume = model.measure if model.kind == "symmetric" else slice_volume(model.agents, model.signal_box.lower[0])
+    return F * volume / sp.Abs(sp.diff(h, TOTAL)), roots, ""
+
+
 def surface_integral(run, surface: Surface, F_of_x: sp.Expr):
     r"""(value, roots, method) of int delta(phi(x)) F(x) dx, or (None, [], reason)."""
     model = run.model
     plane = model.kind == "explicit" and model.agents == 2
     if plane and run.options.get("plane_integrals"):
         return surface_integral_plane(run, surface, F_of_x)
-    h = _total_form(run, surface.phi)
-    F = None if h is None else (F_of_x if model.kind == "symmetric" else
-                                y_reduce(F_of_x, model.signal_box.variables, run.ctx.budget))
-    if F is None:
-        if plane:
-            return surface_integral_plane(run, surface, F_of_x)
-        return None, [], (f"the singular term on {surface.phi} = 0 is not a function of the total of the signals; "
-                          "with N > 2 it is not supported")
-    roots = total_roots(run, [h])
-    if roots is None:
-        return None, [], f"the points where {surface.phi} = 0 crosses the signal range are not established exactly"
-    if model.kind == "symmetric":
-        volume = model.measure
-    else:
-        volume = slice_volume(model.agents, model.signal_box.lower[0])
-    dh = sp.diff(h, TOTAL)
+    G, roots, reason = surface_term_form(run, surface, F_of_x)
+    if G is None:
+        return surface_integral_plane(run, surface, F_of_x) if plane else (None, [], reason)
     constants = list(run.ctx.values)
     total = mpmath.mpf(0)
     with mpmath.workdps(run.ctx.working_dps):
         numbers = [run.ctx.values[c] for c in constants]
-        fn = mpmath_function(F * volume / sp.Abs(dh), [TOTAL] + constants)
+        fn = mpmath_function(G, [TOTAL] + constants)
         for _, r in roots:
             total += mpmath.re(fn(r, *numbers))
     return total, roots, f"sum over {len(roots)} crossing(s) of F(y*) V(y*) / |h'(y*)|"

@@ -16,13 +16,16 @@ from __future__ import annotations
 
 import mpmath
 import sympy as sp
+from flint import arb, ctx
 
 from irmd.analytic.constants import mpmath_function
 from irmd.status import PASSING, Status
 
 from ..jumps import density_jump, singular_maximum
 from ..regions import to_piecewise
-from ..signal_integrals import integrate_over_signals, surface_integral
+from ..balls import precision_bits
+from ..bracket import ball_of, integral_ball, point_ball
+from ..signal_integrals import integrate_over_signals, surface_integral, surface_term_form
 from .base import Check, register_check, zero_piece
 from .pde import density_surfaces
 from .slackness import ivo_pieces, levels
@@ -63,8 +66,20 @@ class SaddleBounds(Check):
         run.facts["bounds_equal"] = equal
         values["gap"] = gap
         if equal:
-            detail = (f"both bounds equal {mpmath.nstr(guarantee, 20)} to tolerance 1e-{run.ctx.dps} "
-                      f"(|gap| = {mpmath.nstr(abs(gap), 3)})")
+            if limit is not None:
+                detail = (f"both bounds agree with {mpmath.nstr(guarantee, 20)} to tolerance 1e-{run.ctx.dps} in "
+                          f"the limit {run.candidate.family_parameter} -> {run.candidate.limit_value} "
+                          f"({'extrapolated' if 'extrapolated' in limit.detail else 'computed'}, not proved)")
+                return self.result(run, [], values, Status.CONFIRMED, "; ".join([detail] + notes))
+            bracket, why = prove_bracket(run)
+            if bracket is not None:
+                values.update(bracket)
+                detail = (f"proved: G(M) >= {outward(bracket['guarantee_lower_proved'], 20, -1)} and "
+                          f"P(I) <= {outward(bracket['potential_upper_proved'], 20, 1)}, a bracket of width "
+                          f"<= {outward(bracket['bracket_width'], 3, 1)} <= 1e-{run.ctx.dps} (ball arithmetic)")
+                return self.result(run, [], values, Status.PROVED, "; ".join([detail] + notes))
+            detail = (f"both bounds equal {mpmath.nstr(guarantee, 20)} to tolerance 1e-{run.ctx.dps} numerically "
+                      f"(|gap| = {mpmath.nstr(abs(gap), 3)}); not proved: {why}")
             return self.result(run, [], values, Status.CONFIRMED, "; ".join([detail] + notes))
         if gap < 0:
             detail = ("weak duality violated: the guarantee lower bound exceeds the potential upper bound by "
@@ -126,6 +141,82 @@ def maximised_ivo(run) -> sp.Expr:
     return sp.Piecewise(*pieces, (sp.S.Zero, True))
 
 
+def singular_terms(run):
+    """(surface, F): the density jumps' singular terms int delta(phi) F of the potential bound."""
+    model = run.model
+    out = []
+    for surface, region, sides in density_surfaces(run):
+        const, coefficients = density_jump(model, surface, sides)
+        if all(zero_piece(e) for e in [const, *coefficients.values()]):
+            continue
+        out.append((surface, to_piecewise(region.restrict(singular_maximum(model, const, coefficients)))))
+    return out
+
+
+#: Checks whose claims the bracket rests on: the guarantee side and the potential side.
+GUARANTEE_CHECKS = ("svo.slackness", "svo.jumps", "mechanism.feasibility", "mechanism.participation")
+POTENTIAL_CHECKS = ("information.distribution", "ivo.transfer_pde")
+
+
+def prove_bracket(run):
+    """(values, None) with the proved ends of the bracket, or (None, why not).
+
+    G(M) >= sum_theta mu(theta) (L_theta - s) where s is the largest slack of the
+    SVO claims, and P(I) <= the enclosure of the potential bound's integral and
+    surface terms; proved when the bracket is at most the tolerance wide.
+    """
+    for name in GUARANTEE_CHECKS + POTENTIAL_CHECKS:
+        result = run.results.get(name)
+        if result is not None and result.status is not Status.PROVED:
+            return None, f"{name} is {result.status.value}"
+    if not run.options.get("include_jump_terms", True):
+        return None, "the surface terms were left out"
+    slack = max((e.slack or 0 for name in ("svo.slackness", "svo.jumps") if name in run.results
+                 for e in run.results[name].evidence), default=0)
+    model, lv = run.model, levels(run)
+    guarantee_expr = sum((prior * lv[state.label][0] for state, prior in zip(model.states, model.prior)
+                          if prior != 0), sp.S.Zero)
+    guarantee, why = ball_of(run, guarantee_expr)
+    if guarantee is None:
+        return None, f"guarantee bound: {why}"
+    potential, why = integral_ball(run, maximised_ivo(run))
+    if potential is None:
+        return None, f"potential integral: {why}"
+    terms = []
+    for surface, F in singular_terms(run):
+        G, roots, why = surface_term_form(run, surface, F)
+        if G is None:
+            return None, f"surface term: {why}"
+        for root, _ in roots:
+            term, why = point_ball(run, G, root)
+            if term is None:
+                return None, f"surface term on {surface.phi} = 0: {why}"
+            terms.append(term)
+    with ctx.workprec(precision_bits(run.ctx.dps + 10)):   # sums and endpoints round at the precision in force
+        potential = sum(terms, potential)
+        lower, upper = guarantee.lower() - slack, potential.upper()
+        width = (upper - lower).upper()
+        if not width <= arb(10) ** (-run.ctx.dps):
+            return None, f"the proved bracket is {width.str(3, radius=False)} wide, more than the tolerance"
+    return {"guarantee_lower_proved": _exact(lower), "potential_upper_proved": _exact(upper),
+            "bracket_width": _exact(width)}, None
+
+
+def _exact(point: arb):
+    """An exact arb point (an endpoint) as the mpf of the same binary value."""
+    mantissa, exponent = (int(part) for part in point.mid().man_exp())
+    with mpmath.workprec(max(53, mantissa.bit_length() + 1)):   # exactly, not rounded to 53 bits
+        return +mpmath.mpf((mantissa, exponent))
+
+
+def outward(value, digits: int, direction: int) -> str:
+    """``value`` printed with ``digits`` significant digits, rounded away from the inside of the
+    bracket (down for a lower end, ``direction`` = -1; up for an upper end, +1)."""
+    with mpmath.workdps(digits + 10):
+        nudge = abs(value) * mpmath.mpf(10) ** (1 - digits)   # more than the rounding to digits
+        return mpmath.nstr(value + direction * nudge, digits)
+
+
 def potential_upper(run):
     """(value, error, note, status): integral of max_c gamma plus surface terms."""
     model = run.model
@@ -142,11 +233,7 @@ def potential_upper(run):
     value, error = integral.value, integral.error
     terms = []
     if run.options.get("include_jump_terms", True):
-        for surface, region, sides in density_surfaces(run):
-            const, coefficients = density_jump(model, surface, sides)
-            if all(zero_piece(e) for e in [const, *coefficients.values()]):
-                continue
-            F = to_piecewise(region.restrict(singular_maximum(model, const, coefficients)))
+        for surface, F in singular_terms(run):
             term, roots, how = surface_integral(run, surface, F)
             if term is None:
                 return None, None, f"surface term not computed: {how}", Status.INCONCLUSIVE

@@ -1,0 +1,104 @@
+r"""Rigorous enclosures of the two bounds and of the masses (the bracket a certificate states).
+
+Each number here is an arb ball that provably contains the true value, given
+the constants' balls (:mod:`irmd.verify.balls`):
+
+* the guarantee lower bound :math:`\sum_\theta \mu(\theta) L_\theta` from the levels;
+* integrals over the signal space (masses, the potential bound): every exact
+  segment of the total (:func:`irmd.verify.signal_integrals.signal_segments`)
+  is integrated by an antiderivative that sympy finds *and* that is checked by
+  differentiating it back (so sympy's integrator is not trusted), the integral
+  being :math:`A(b^-) - A(a^+)` (one-sided limits, the ends may be infinite);
+* surface terms :math:`F(y^*) V(y^*)/|h'(y^*)|` at the exact crossing points.
+
+Where any step fails the caller gets ``(None, reason)`` and the bound is only
+numerically established (*confirmed*).
+"""
+from __future__ import annotations
+
+import sympy as sp
+from flint import arb
+
+from irmd.analytic.environment import TOTAL
+from irmd.analytic.special import ErlangCDF, ErlangPDF, ErlangSF, expand_erlang, has_erlang
+from irmd.errors import BudgetExceeded
+
+from .balls import constant_balls, enclose, precision_bits
+from .signal_integrals import signal_segments
+
+
+def run_balls(run):
+    """The constants' balls of a run (computed once), or None with the reason in run.facts."""
+    if "balls" not in run.facts:
+        run.facts["balls"] = constant_balls(run.candidate.constants, run.ctx.values, run.ctx.dps + 10)
+    return run.facts["balls"]
+
+
+def ball_of(run, expr: sp.Expr):
+    """(ball, reason) of a closed form of the constants."""
+    balls = run_balls(run)
+    if not balls.ok:
+        return None, balls.failure
+    value = enclose(expr, balls.values, precision_bits(run.ctx.dps + 10))
+    return (value, "") if value.is_finite() else (None, f"{expr} could not be enclosed")
+
+
+def _antiderivative(F: sp.Expr, budget):
+    """(A, reason): an antiderivative of F in TOTAL, checked by differentiation, or (None, why)."""
+    if has_erlang(F):
+        F = expand_erlang(F)
+        if F.has(ErlangPDF, ErlangCDF, ErlangSF):
+            return None, "Erlang functions of large order have no antiderivative written out"
+    try:
+        with budget.step("antiderivative of a slice integrand"):
+            A = sp.integrate(sp.expand(F), TOTAL)
+        if A.has(sp.Integral):
+            return None, "sympy found no antiderivative"
+        with budget.step("differentiate the antiderivative back"):
+            if sp.simplify(sp.diff(A, TOTAL) - F) != 0:
+                return None, "the antiderivative sympy found does not differentiate back to the integrand"
+    except BudgetExceeded as exceeded:
+        return None, str(exceeded)
+    except (NotImplementedError, ValueError, TypeError, sp.PolynomialError) as error:
+        return None, f"sympy could not integrate ({type(error).__name__})"
+    return A, ""
+
+
+def _one_sided(A: sp.Expr, point, direction: str, budget):
+    if point is not sp.oo:
+        direct = A.xreplace({TOTAL: point})
+        if not direct.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+            return direct
+    with budget.step(f"limit of the antiderivative at {point}"):
+        limit = sp.limit(A, TOTAL, point, direction)
+    if limit.has(sp.Limit, sp.AccumBounds, sp.nan, sp.zoo) or limit.is_finite is False:
+        return None
+    return limit
+
+
+def integral_ball(run, expr: sp.Expr):
+    """(ball, reason): a rigorous enclosure of the integral of ``expr`` over the signal space."""
+    segments, reason = signal_segments(run, expr)
+    if segments is None:
+        return None, reason
+    total = sp.S.Zero
+    for segment in segments:
+        A, why = _antiderivative(segment.integrand, run.ctx.budget)
+        if A is None:
+            return None, why
+        try:
+            upper = _one_sided(A, segment.upper, "-", run.ctx.budget)
+            lower = _one_sided(A, segment.lower, "+", run.ctx.budget)
+        except BudgetExceeded as exceeded:
+            return None, str(exceeded)
+        if upper is None or lower is None:
+            return None, f"the antiderivative has no finite limit at an end of ({segment.lower}, {segment.upper})"
+        total += upper - lower
+    if total == 0:
+        return arb(0), ""
+    return ball_of(run, total)
+
+
+def point_ball(run, expr: sp.Expr, point: sp.Expr):
+    """(ball, reason) of an expression of TOTAL at an exact point."""
+    return ball_of(run, expr.xreplace({TOTAL: point}))
