@@ -147,7 +147,8 @@ def _prepare(candidate, dps, symbolic, budget_seconds, step_seconds, include_jum
     model = build_model(resolution, budget)
     exact = {c.symbol: c.value for c in candidate.constants if c.kind == "number" and c.value.is_Rational}
     ctx = DecisionContext(dps=dps, values=values, budget=budget, symbolic=symbolic, guard=GUARD_DIGITS,
-                          escalate=lambda d: solve_constants(candidate.constants, d), exact=exact)
+                          escalate=lambda d: solve_constants(candidate.constants, d), exact=exact,
+                          constants=tuple(candidate.constants))
     return Run(candidate, resolution, model, ctx, {"include_jump_terms": include_jump_terms})
 
 

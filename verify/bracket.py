@@ -23,20 +23,13 @@ from irmd.analytic.environment import TOTAL
 from irmd.analytic.special import ErlangCDF, ErlangPDF, ErlangSF, expand_erlang, has_erlang
 from irmd.errors import BudgetExceeded
 
-from .balls import constant_balls, enclose, precision_bits
+from .balls import enclose, precision_bits
 from .signal_integrals import signal_segments
-
-
-def run_balls(run):
-    """The constants' balls of a run (computed once), or None with the reason in run.facts."""
-    if "balls" not in run.facts:
-        run.facts["balls"] = constant_balls(run.candidate.constants, run.ctx.values, run.ctx.dps + 10)
-    return run.facts["balls"]
 
 
 def ball_of(run, expr: sp.Expr):
     """(ball, reason) of a closed form of the constants."""
-    balls = run_balls(run)
+    balls = run.ctx.balls
     if not balls.ok:
         return None, balls.failure
     value = enclose(expr, balls.values, precision_bits(run.ctx.dps + 10))

@@ -37,7 +37,9 @@ from irmd.budget import Budget
 from irmd.errors import BudgetExceeded
 from irmd.status import Status
 
+from .balls import constant_balls
 from .bounded import prove_bounded_piece
+from .enclosed import certify_violation, decide_by_enclosure
 from .partition import partition
 from .regions import Surface
 from .sampling import Box, Point, in_closure
@@ -63,6 +65,8 @@ class Claim:
     region_text: str = ""       # human description of the region
     lower_bounds: tuple = ()    # ((symbol, expr), ...) known lower bounds for sign proofs
     upper_bounds: tuple = ()    # ((symbol, expr), ...) known upper bounds for sign proofs
+    intervals: tuple = ()       # ((lower, upper), ...) of a one-variable region, exact
+    exact_region: bool = True   # False: the region was found from sample points (never proved)
 
     @property
     def variables(self):
@@ -111,7 +115,16 @@ class DecisionContext:
     guard: int = 20
     escalate: Callable[[int], dict] | None = None  # dps -> constant values at that precision
     exact: dict = field(default_factory=dict)      # constants with exact rational values
+    constants: tuple = ()                          # the candidate's Constant definitions (for balls)
     _points: dict = field(default_factory=dict)
+    _balls: object = None
+
+    @property
+    def balls(self):
+        """Rigorous balls of the constants (:class:`irmd.verify.balls.Balls`), computed once."""
+        if self._balls is None:
+            self._balls = constant_balls(self.constants, self.values, self.dps + 10)
+        return self._balls
 
     @property
     def working_dps(self) -> int:
@@ -381,8 +394,15 @@ def _escalate(claim, ctx, failures, steps, note, evaluated) -> Evidence:
                 continue
             if _violation(claim.kind, value, scale, ctx.tolerance) > 0:
                 persisting.append((p, value, scale))
-    if persisting:
+    certified = [(p, value, scale) for p, value, scale in persisting if _certified(claim, ctx, p)]
+    if persisting and not certified:
         p, value, scale = persisting[0]
+        text = (f"fails at {len(failures)} of {evaluated} points at {high} digits (residual {mpmath.nstr(value, 8)}"
+                f" at {point_text_of(p.as_dict(claim.variables))}), but ball arithmetic does not certify it")
+        return Evidence(claim, Status.INCONCLUSIVE, f"numeric: {evaluated} points, not certified", steps=tuple(steps),
+                        note=(note + "; " if note else "") + text)
+    if certified:
+        p, value, scale = certified[0]
         witness = p.as_dict(claim.variables)
         text = (f"fails at {len(failures)} of {evaluated} points; the worst failure persists at {high} digits"
                 f" (residual {mpmath.nstr(value, 8)} against terms of size {mpmath.nstr(scale, 8)})")
@@ -395,6 +415,17 @@ def _escalate(claim, ctx, failures, steps, note, evaluated) -> Evidence:
     return Evidence(claim, Status.CONFIRMED, f"numeric: {evaluated} points at {ctx.working_dps} digits, "
                     f"worst re-checked at {high} digits", residual=mpmath.mpf(0), steps=tuple(steps),
                     points=evaluated, dps=ctx.dps, tolerance=ctx.tolerance, note=(note + "; " if note else "") + text)
+
+
+def _certified(claim: Claim, ctx: DecisionContext, point: Point) -> bool:
+    """A numeric counterexample re-checked in ball arithmetic (relative to the terms' size)."""
+    balls = ctx.balls
+    return balls.ok and certify_violation(claim, balls.values, point.as_dict(claim.variables), ctx.tolerance,
+                                          ctx.dps, magnitude(claim.expr) if claim.kind is ClaimKind.ZERO else None)
+
+
+def point_text_of(point: dict) -> str:
+    return ", ".join(f"{k} = {mpmath.nstr(v, 10)}" for k, v in point.items())
 
 
 def _decide_bounded(claim: Claim, ctx: DecisionContext) -> Evidence:
@@ -480,7 +511,35 @@ def _prove_bounded(claim: Claim, ctx: DecisionContext):
 
 
 def decide(claim: Claim, ctx: DecisionContext) -> Evidence:
-    """Decide one claim: symbolic proof first, numeric evaluation otherwise."""
+    """Decide one claim: a symbolic proof, else a rigorous enclosure, else numeric search (at best
+    confirmed).  On a region found only from sample points nothing is proved."""
+    evidence = _decide(claim, ctx)
+    if evidence.status is Status.PROVED and not claim.exact_region:
+        return replace(evidence, status=Status.CONFIRMED, dps=ctx.dps, tolerance=ctx.tolerance,
+                       note="proved on a region that was found from sample points only, so not proved")
+    return evidence
+
+
+def _by_enclosure(claim: Claim, ctx: DecisionContext, steps) -> Evidence | None:
+    """A proof or a certified counterexample by branch and bound in ball arithmetic, or None."""
+    balls = ctx.balls
+    if not (ctx.symbolic and balls.ok):
+        return None
+    status, found, what = decide_by_enclosure(claim, ctx, balls.values)
+    if status == "proved":
+        slack = mpmath.mpf(found.mid().str(20, radius=False)) if found is not None else mpmath.mpf(0)
+        return Evidence(claim, Status.PROVED, f"enclosure: ball arithmetic over the whole region ({what}), "
+                        f"slack {mpmath.nstr(slack, 3)}", steps=tuple(steps), dps=ctx.dps, slack=slack)
+    if status == "refuted":
+        witness = {v: mpmath.mpf(sp.Rational(c).p) / sp.Rational(c).q for v, c in found.witness.items()}
+        residual = mpmath.mpf(found.value.mid().str(20, radius=False))
+        return Evidence(claim, Status.REFUTED, "enclosure: a certified counterexample (ball arithmetic at an "
+                        "exact point)", residual=residual, witness=witness, steps=tuple(steps), dps=ctx.dps,
+                        tolerance=ctx.tolerance, note=f"the enclosure at the point is {found.value.str(8)}")
+    return None
+
+
+def _decide(claim: Claim, ctx: DecisionContext) -> Evidence:
     if claim.kind is ClaimKind.BOUNDED:
         proved, found = _prove_bounded(claim, ctx)
         if proved:
@@ -504,6 +563,9 @@ def decide(claim: Claim, ctx: DecisionContext) -> Evidence:
                                      f"{spot.witness}; please report this")
             return Evidence(claim, Status.PROVED, "symbolic: " + (steps[-1].description if steps else "identity"),
                             steps=tuple(steps), points=spot.points, dps=ctx.dps)
+    enclosed = _by_enclosure(claim, ctx, steps)
+    if enclosed is not None:
+        return enclosed
     # Residuals are measured against the simplified remainder's own terms: an
     # identity among huge terms that simplification already cancelled (K sin^2 +
     # K cos^2 - K) must not hide a real violation next to it.

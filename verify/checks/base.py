@@ -90,7 +90,10 @@ class Run:
         lower, upper = ((), ())
         if region is not None and len(box.variables) == 1:
             lower, upper = interval_bounds(region, box.variables[0])
-        return Claim(label, kind, expr, box, sides, surfaces, self.model.scales, text, lower, upper)
+        intervals = region.intervals if region is not None and on_surface is None else ()
+        exact = region.exact if region is not None else True
+        return Claim(label, kind, expr, box, sides, surfaces, self.model.scales, text, lower, upper, intervals,
+                     exact)
 
     def decide(self, claim: Claim) -> Evidence:
         return decide(claim, self.ctx)
