@@ -28,7 +28,7 @@ from .enclosure import UnsupportedExpression, arb_function, prove_on_box
 from .tails import tail_enclosure
 
 #: Longest search for one claim (seconds), within what is left of the run's budget.
-CLAIM_SECONDS = 20.0
+CLAIM_SECONDS = 10.0
 #: Boxes one claim may examine.
 CLAIM_BOXES = 20000
 #: A proof may allow 10^-(dps + SLACK_MARGIN) absolutely; the bracket absorbs it.
@@ -68,7 +68,7 @@ def decide_by_enclosure(claim, ctx_, balls):
     kind = "zero" if claim.kind.value == "= 0" else "nonneg"
     prec = precision_bits(ctx_.dps + 10)
     with ctx.workprec(prec):
-        slack = arb(10) ** (-(ctx_.dps + SLACK_MARGIN))
+        slack = arb(10) ** (-(ctx_.dps + SLACK_MARGIN)) if claim.slack_allowed else arb(0)
         tolerance = arb(10) ** (-ctx_.dps)
     remaining = ctx_.budget.remaining()
     seconds = CLAIM_SECONDS if remaining is None else max(0.0, min(CLAIM_SECONDS, remaining))

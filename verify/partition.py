@@ -28,7 +28,7 @@ from irmd.analytic.environment import TOTAL
 
 from .breakpoints import Interval, Undecided, intervals
 from .integrate import y_reduce
-from .regions import restrict, surfaces_of
+from .regions import Surface, restrict, surfaces_of
 from .sampling import Box, in_closure, in_interior
 
 
@@ -39,10 +39,17 @@ class Region:
     intervals: tuple = ()   # ((lower, upper), ...) of the total of the variables, when exact
     exact: bool = True      # False: found from sample points only (nothing on it can be proved)
     sampled: bool = True    # some sample point lies inside (False: possibly empty)
+    # When every surface is a function h(total): ((Surface(h), side), ...), the same region on the
+    # line of the total (claims that depend on the total only are decided there).
+    total_sides: tuple = ()
 
     @property
     def side_map(self) -> dict:
         return dict(self.sides)
+
+    def side_map_key(self) -> tuple:
+        """The variable surfaces' sides as a sortable key."""
+        return tuple(sorted((str(s.phi), v) for s, v in self.sides if s in self.surfaces))
 
     def restrict(self, expr: sp.Expr) -> sp.Expr:
         return restrict(expr, self.side_map)
@@ -103,23 +110,62 @@ def _exact_regions(surfaces, fixed, box: Box, ctx, points) -> list[Region]:
         (along_total if h is not None else free).append((s, h))
     if len(free) > MAX_FREE_SURFACES:
         raise Undecided(f"{len(free)} region boundaries that are not functions of the total of the signals")
-    lower_total = sum((sp.sympify(b) for b in box.lower), sp.S.Zero)
-    if along_total:
-        pieces = intervals([h for _, h in along_total], TOTAL, lower_total, ctx.values, ctx.working_dps, ctx.budget)
-    else:
-        pieces = [Interval(lower_total, sp.oo, ())]
+    pieces = _total_pieces(along_total, box, ctx)
     by_pattern: dict = {}
     for piece in pieces:
         sides = tuple((s, side) for (s, _), side in zip(along_total, piece.sides))
         by_pattern.setdefault(sides, []).append((piece.lower, piece.upper))
     regions = []
     for total_sides, spans in by_pattern.items():
+        on_total = () if free else tuple((Surface(h), side) for (_, h), (_, side) in zip(along_total, total_sides))
         for pattern in itertools.product((-1, 1), repeat=len(free)):
             sides = dict(total_sides)
             sides.update({s: side for (s, _), side in zip(free, pattern)})
             sampled = any(in_interior(p, sides, surfaces) for p in points)
-            regions.append(Region(tuple(sides.items()) + fixed, surfaces, tuple(spans), True, sampled))
+            regions.append(Region(tuple(sides.items()) + fixed, surfaces, tuple(spans), True, sampled, on_total))
     return regions
+
+
+def _total_pieces(along_total, box: Box, ctx) -> list[Interval]:
+    lower_total = sum((sp.sympify(b) for b in box.lower), sp.S.Zero)
+    if not along_total:
+        return [Interval(lower_total, sp.oo, ())]
+    return intervals([h for _, h in along_total], TOTAL, lower_total, ctx.values, ctx.working_dps, ctx.budget)
+
+
+def surface_pieces(exprs, box: Box, ctx) -> list | None:
+    """(surface, region below it, the other sides) for every surface piece, from the exact
+    breakpoints: where consecutive intervals of the total differ in a surface's side, that surface
+    bounds the lower interval's region there.  None when some surface is not a function of the total."""
+    surfaces, conditions = surfaces_of(exprs, box.variables)
+    if not surfaces:
+        return []
+    fixed = tuple(constant_sides(conditions, ctx.values, ctx.working_dps).items())
+    along_total = []
+    for s in surfaces:
+        h = total_form(s.phi, box.variables, ctx.budget)
+        if h is None:
+            return None
+        along_total.append((s, h))
+    try:
+        pieces = _total_pieces(along_total, box, ctx)
+    except Undecided:
+        return None
+    regions = {r.side_map_key(): r for r in _exact_regions(tuple(surfaces), fixed, box, ctx, ())}
+    out, seen = [], set()
+    for below, above in zip(pieces, pieces[1:]):
+        sides = {s: side for (s, _), side in zip(along_total, below.sides)}
+        region = regions[tuple(sorted(((str(s.phi), v) for s, v in sides.items())))]
+        for (surface, _), side_below, side_above in zip(along_total, below.sides, above.sides):
+            if side_below == side_above:
+                continue
+            others = {s: v for s, v in sides.items() if s != surface}
+            others.update(dict(fixed))
+            key = (surface, tuple(sorted((str(s.phi), v) for s, v in others.items())))
+            if key not in seen:
+                seen.add(key)
+                out.append((surface, region, others))
+    return out
 
 
 def _sampled_regions(surfaces, fixed, points, why: str) -> list[Region]:

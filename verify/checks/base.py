@@ -8,19 +8,20 @@ programming error.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import mpmath
 import sympy as sp
 
 from irmd.analytic.candidate import Candidate
+from irmd.analytic.environment import TOTAL
 from irmd.errors import BudgetExceeded
 from irmd.status import PASSING, Status, combine
 
 from ..certificate import CheckResult
 from ..claims import Claim, ClaimKind, DecisionContext, Evidence, decide
 from ..model import ReducedModel
-from ..partition import Region, interval_bounds, partition
+from ..partition import Region, interval_bounds, partition, surface_pieces, total_form
 from ..resolve import Resolution
 from ..sampling import Box, in_closure
 
@@ -51,6 +52,7 @@ class Run:
     model: ReducedModel
     ctx: DecisionContext
     options: dict = field(default_factory=dict)
+    slack_carried: bool = False                 # set while a check that carries slack runs
     results: dict = field(default_factory=dict)
     facts: dict = field(default_factory=dict)   # numbers computed by checks (levels, masses, bounds)
 
@@ -58,8 +60,16 @@ class Run:
         return partition(exprs, box, self.ctx, self.model.scales)
 
     def surface_regions(self, exprs, box: Box) -> list:
-        """(surface, adjacent region, sides of the other surfaces) for every piece of a
-        surface that sample points actually reach (one entry per surface piece)."""
+        """(surface, adjacent region, sides of the other surfaces) for every piece of a surface:
+        from the exact breakpoints along the total when every surface is a function of it, else
+        the pieces that sample points reach (their claims are then never proved)."""
+        exact = surface_pieces(exprs, box, self.ctx)
+        if exact is not None:
+            return exact
+        return [(surface, replace(region, exact=False), others)
+                for surface, region, others in self._sampled_surface_regions(exprs, box)]
+
+    def _sampled_surface_regions(self, exprs, box: Box) -> list:
         regions = self.regions(exprs, box)
         if not regions or not regions[0].surfaces:
             return []
@@ -79,6 +89,9 @@ class Run:
 
     def claim(self, label: str, kind: ClaimKind, expr: sp.Expr, box: Box, region: Region | None,
               on_surface=None) -> Claim:
+        reduced = self._on_total(expr, box, region, on_surface)
+        if reduced is not None:
+            expr, box, region, on_surface = reduced
         sides = region.sides if region else ()
         surfaces = region.surfaces if region else ()
         text = region.text if region else "everywhere"
@@ -93,7 +106,27 @@ class Run:
         intervals = region.intervals if region is not None and on_surface is None else ()
         exact = region.exact if region is not None else True
         return Claim(label, kind, expr, box, sides, surfaces, self.model.scales, text, lower, upper, intervals,
-                     exact)
+                     exact, self.slack_carried)
+
+    def _on_total(self, expr, box: Box, region: Region | None, on_surface):
+        """A claim in several variables whose expression and region depend on the total only, as
+        the same claim on the line of the total (exact: the region is {x : sum x in its intervals})."""
+        if box.dimension == 1 or region is None or not region.total_sides or not region.exact:
+            return None
+        h = total_form(expr, box.variables, self.ctx.budget)
+        if h is None:
+            return None
+        line = Box((TOTAL,), (sum((sp.sympify(b) for b in box.lower), sp.S.Zero),))
+        on_line = Region(region.total_sides + tuple((s, v) for s, v in region.sides if s not in region.surfaces),
+                         tuple(s for s, _ in region.total_sides), region.intervals, True, region.sampled,
+                         region.total_sides)
+        if on_surface is not None:
+            h_surface = total_form(on_surface.phi, box.variables, self.ctx.budget)
+            matching = [s for s, _ in region.total_sides if h_surface is not None and sp.expand(s.phi - h_surface) == 0]
+            if not matching:
+                return None
+            on_surface = matching[0]
+        return h, line, on_line, on_surface
 
     def decide(self, claim: Claim) -> Evidence:
         return decide(claim, self.ctx)
@@ -112,6 +145,9 @@ class Check:
     name = ""
     title = ""
     priority = 100
+    #: Whether this check's claims may be proved up to an absolute slack: only where the slack is
+    #: carried into the bracket (the SVO levels, subtracted from the guarantee bound).
+    carries_slack = False
 
     def applies(self, run: Run) -> bool:
         return self._applies(run)
@@ -122,7 +158,11 @@ class Check:
     def run(self, run: Run) -> CheckResult:
         if not self.applies(run):
             raise CheckNotApplicable(self.name)
-        return self._run(run)
+        run.slack_carried = self.carries_slack
+        try:
+            return self._run(run)
+        finally:
+            run.slack_carried = False
 
     def _run(self, run: Run) -> CheckResult:  # pragma: no cover - abstract
         raise NotImplementedError

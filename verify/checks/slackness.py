@@ -163,6 +163,7 @@ class SVOSlackness(Check):
     name = "svo.slackness"
     title = "SVO complementary slackness (26): lambda = L_theta on supp sigma(., theta), >= L_theta elsewhere"
     priority = 50
+    carries_slack = True   # lambda >= L_theta - s gives G >= sum mu (L_theta - s)
 
     def _run(self, run):
         model = run.model
