@@ -257,3 +257,27 @@ def erlang_lowest_order_form(expr: sp.Expr) -> sp.Expr | None:
         return sf(n, z) if isinstance(f, ErlangSF) else 1 - sf(n, z)
 
     return expr.xreplace({f: rewritten(f) for f in atoms})
+
+
+def erlang_ratio_form(expr: sp.Expr) -> sp.Expr:
+    r"""Write each quotient :math:`G_n(z)/g_n(z)` as the entire function :math:`\frac{z}{n}\,{}_1F_1(1; n+1; z)`.
+
+    Both G_n and g_n vanish at z = 0 (to orders n and n - 1), so the quotient is 0/0
+    there for any ball arithmetic; the series
+    :math:`G_n/g_n = \sum_{k \ge 0} z^{k+1} (n-1)!/(n+k)! = \frac{z}{n}\sum_k z^k/(n+1)_k`
+    has no such point.  Used before enclosing transfers such as the auction's T near y = 0.
+    """
+    def rewrite(mul):
+        factors = list(mul.args)
+        for k, f in enumerate(factors):
+            if not isinstance(f, ErlangCDF) or not f.args[0].is_Integer or f.args[0] < 1:
+                continue
+            n, z = f.args
+            inverse = ErlangPDF(n, z) ** -1
+            if inverse in factors:
+                rest = [g for j, g in enumerate(factors) if j != k]
+                rest.remove(inverse)
+                return sp.Mul(*rest, z / n, sp.hyper([1], [n + 1], z))
+        return mul
+
+    return expr.replace(lambda e: e.is_Mul and e.has(ErlangCDF), rewrite) if expr.has(ErlangCDF) else expr

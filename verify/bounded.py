@@ -8,15 +8,24 @@ bounded when every piece is.  Continuity is read off the form: after the Erlang
 functions are written out and the piece is put over one denominator, the piece
 is built from polynomials, exponentials and integer powers only, and the
 denominator has one strict sign on the interval (proved as in the sign proofs:
-substitute the interval's ends and read off signs).  Nothing here is numeric.
+substitute the interval's ends and read off signs).  Where that argument does not
+apply, :func:`bounded_by_enclosure` encloses the piece by branch and bound in ball
+arithmetic instead (quotients G_n/g_n written as entire functions first).
 """
 from __future__ import annotations
 
-import sympy as sp
+import time
 
-from irmd.analytic.special import ErlangCDF, ErlangPDF, ErlangSF, expand_erlang
+import sympy as sp
+from flint import arb, ctx
+
+from irmd.analytic.special import ErlangCDF, ErlangPDF, ErlangSF, erlang_ratio_form, expand_erlang
 from irmd.budget import Budget
 from irmd.errors import BudgetExceeded
+
+from .balls import enclose, precision_bits
+from .enclosure import prove_on_box
+from .tails import tail_enclosure
 
 _ELEMENTARY = (sp.Add, sp.Mul, sp.Symbol, sp.Number, sp.NumberSymbol, sp.exp)
 
@@ -68,3 +77,36 @@ def prove_bounded_piece(piece: sp.Expr, variable: sp.Symbol, lower, upper, budge
     except (NotImplementedError, ValueError, TypeError, sp.PolynomialError) as error:
         return None, f"sympy could not take the limits ({type(error).__name__})"
     return True, [f"continuous on ({lower}, {upper}) with limits {ends[0]} and {ends[1]} at its ends"]
+
+
+def bounded_by_enclosure(piece: sp.Expr, variable: sp.Symbol, lower, upper, balls: dict, dps: int,
+                         seconds: float):
+    """(True, how) when branch and bound in ball arithmetic encloses ``piece`` on [lower, upper]
+    (the tail beyond a finite point enclosed by :func:`irmd.verify.tails.tail_enclosure`)."""
+    from_balls = [_end(lower, balls, dps), sp.oo if upper is sp.oo else _end(upper, balls, dps)]
+    if any(end is None for end in from_balls):
+        return None, "an end of the interval could not be enclosed"
+    rewritten = erlang_ratio_form(piece)
+    with ctx.workprec(precision_bits(dps)):
+        zero = arb(0)
+    outcome = prove_on_box("bounded", rewritten, [variable], [from_balls[0]], [from_balls[1]], balls, slack=zero,
+                           tolerance=zero, prec=precision_bits(dps), deadline=time.monotonic() + seconds,
+                           tail_prover=tail_bounds)
+    if outcome.status != "proved":
+        return None, outcome.reason
+    return True, [f"enclosed in ball arithmetic on ({lower}, {upper}): |value| <= {outcome.bound.str(5)} "
+                  f"({outcome.boxes} boxes)"]
+
+
+def tail_bounds(expr, variable, R, constants):
+    """The tail hook of :func:`irmd.verify.enclosure.prove_on_box`: (lo, hi) over [R, oo), or None."""
+    found = tail_enclosure(expr, variable, R, constants)
+    return None if found is None or found.grows else (found.lo, found.hi)
+
+
+def _end(expr, balls: dict, dps: int):
+    expr = sp.sympify(expr)
+    if expr.is_Rational:
+        return expr
+    value = enclose(expr, balls, precision_bits(dps))
+    return value if value.is_finite() else None

@@ -6,9 +6,11 @@ the constants' balls (:mod:`irmd.verify.balls`):
 * the guarantee lower bound :math:`\sum_\theta \mu(\theta) L_\theta` from the levels;
 * integrals over the signal space (masses, the potential bound): every exact
   segment of the total (:func:`irmd.verify.signal_integrals.signal_segments`)
-  is integrated by an antiderivative that sympy finds *and* that is checked by
-  differentiating it back (so sympy's integrator is not trusted), the integral
-  being :math:`A(b^-) - A(a^+)` (one-sided limits, the ends may be infinite);
+  is integrated in closed form against the Erlang density
+  (:mod:`irmd.verify.erlang_integrals`, any order), or by an antiderivative that
+  sympy finds *and* that is checked by differentiating it back (so sympy's
+  integrator is not trusted), the integral being :math:`A(b^-) - A(a^+)`
+  (one-sided limits, the ends may be infinite);
 * surface terms :math:`F(y^*) V(y^*)/|h'(y^*)|` at the exact crossing points.
 
 Where any step fails the caller gets ``(None, reason)`` and the bound is only
@@ -24,6 +26,7 @@ from irmd.analytic.special import ErlangCDF, ErlangPDF, ErlangSF, expand_erlang,
 from irmd.errors import BudgetExceeded
 
 from .balls import enclose, precision_bits
+from .erlang_integrals import erlang_segment_integral
 from .signal_integrals import signal_segments
 
 
@@ -76,6 +79,10 @@ def integral_ball(run, expr: sp.Expr):
         return None, reason
     total = sp.S.Zero
     for segment in segments:
+        closed = erlang_segment_integral(segment.integrand, segment.lower, segment.upper)
+        if closed is not None:
+            total += closed
+            continue
         A, why = _antiderivative(segment.integrand, run.ctx.budget)
         if A is None:
             return None, why

@@ -37,8 +37,8 @@ from irmd.budget import Budget
 from irmd.errors import BudgetExceeded
 from irmd.status import Status
 
-from .balls import constant_balls
-from .bounded import prove_bounded_piece
+from .balls import constant_balls, enclose, precision_bits
+from .bounded import bounded_by_enclosure, prove_bounded_piece
 from .enclosed import certify_violation, decide_by_enclosure
 from .partition import partition
 from .regions import Surface
@@ -185,24 +185,45 @@ def simplify_steps(expr: sp.Expr, budget: Budget) -> tuple[sp.Expr, list[Step]]:
 
 
 def _with_exact_values(prover):
-    """Retry a failed proof with the constants that have exact values substituted.
+    """Retry a failed proof with what is known of the constants beyond their symbols.
 
     A proof with constants as free symbols holds for every value; when it fails,
-    the exact values (rational numbers the user gave) still give a proof.
+    the exact values (rational numbers the user gave) still give a proof, and so
+    does the equation of a root-defined constant used to eliminate a function of
+    it (ybar's equation L43(ybar) = L45(ybar) written as 1F1(...; ybar) = ...).
     """
     def attempt(claim: Claim, ctx: DecisionContext):
         proved, steps, note = prover(claim, ctx)
-        exact = {c: v for c, v in ctx.exact.items() if claim.expr.has(c)}
-        if proved or not exact:
+        if proved:
             return proved, steps, note
-        substituted = replace(claim, expr=claim.expr.xreplace(exact))
-        proved2, steps2, note2 = prover(substituted, ctx)
-        if proved2:
-            first = Step("substitute the exact values " + ", ".join(f"{k} = {v}" for k, v in exact.items()),
-                         substituted.expr)
-            return proved2, [first] + steps2, note2
+        for description, substitution in _known_relations(claim, ctx):
+            substituted = replace(claim, expr=claim.expr.xreplace(substitution))
+            proved2, steps2, note2 = prover(substituted, ctx)
+            if proved2:
+                return proved2, [Step(description, substituted.expr)] + steps2, note2
         return proved, steps, note
     return attempt
+
+
+def _known_relations(claim: Claim, ctx: DecisionContext):
+    """(description, substitution): exact values, then each root equation solved for a function of its root."""
+    exact = {c: v for c, v in ctx.exact.items() if claim.expr.has(c)}
+    if exact:
+        yield "substitute the exact values " + ", ".join(f"{k} = {v}" for k, v in exact.items()), exact
+    for constant in ctx.constants:
+        if constant.equation is None or not claim.expr.has(constant.symbol):
+            continue
+        for atom in constant.equation.atoms(sp.Function):
+            if not atom.has(constant.symbol) or not claim.expr.has(atom):
+                continue
+            try:
+                with ctx.budget.step(f"solve the equation of {constant.symbol} for {atom}"):
+                    solutions = sp.solve(constant.equation, atom)
+            except (BudgetExceeded, NotImplementedError, ValueError, TypeError):
+                continue
+            if len(solutions) == 1 and not solutions[0].has(atom):
+                yield (f"use the equation of {constant.symbol} ({constant.equation} = 0): {atom} = {solutions[0]}",
+                       {atom: solutions[0]})
 
 
 def _symbolic_form_exists(expr: sp.Expr) -> bool:
@@ -237,6 +258,37 @@ def _sign_substitutions(claim: Claim):
     return subs
 
 
+def _signs_in_the_open_box(expr: sp.Expr, claim: Claim, ctx: DecisionContext):
+    """``expr`` as a product whose every factor has a known sign, or None.
+
+    The variables become l + u with u > 0 (the open box: a continuous claim there holds on its
+    closure), and factors of constants alone (a normaliser 1F1(1/2; 3/2; ybar)) get their sign from
+    the constants' balls, which sympy's assumptions cannot give.
+    """
+    shifted = {v: sp.sympify(l) + sp.Dummy(f"u{k}", positive=True)
+               for k, (v, l) in enumerate(zip(claim.variables, claim.box.lower))}
+    with ctx.budget.step("signs of the factors"):
+        num, den = sp.fraction(sp.factor_terms(sp.together(expr.xreplace(shifted))))
+    balls = ctx.balls
+    if not balls.ok:
+        return None
+    dummies = {s for value in shifted.values() for s in value.free_symbols if isinstance(s, sp.Dummy)}
+
+    def with_signs(part):
+        factors = []
+        for factor in sp.Mul.make_args(part):
+            if factor.free_symbols and not factor.free_symbols & dummies and factor.free_symbols <= set(balls.values):
+                ball = enclose(factor, balls.values, precision_bits(ctx.dps))
+                factor = sp.S.One if ball > 0 else (sp.S.NegativeOne if ball < 0 else factor)
+            factors.append(factor)
+        return sp.Mul(*factors)
+
+    num, den = with_signs(num), with_signs(den)
+    if (num.is_nonnegative and den.is_positive) or (num.is_nonpositive and den.is_negative):
+        return num / den
+    return None
+
+
 @_with_exact_values
 def _prove_nonneg(claim: Claim, ctx: DecisionContext):
     if not _symbolic_form_exists(claim.expr):
@@ -245,6 +297,13 @@ def _prove_nonneg(claim: Claim, ctx: DecisionContext):
         simplified, steps = simplify_steps(claim.expr, ctx.budget)
         if simplified.is_nonnegative:
             steps.append(Step("every factor is non-negative under the symbols' assumptions", simplified))
+            return True, steps, ""
+        # (sympy's simplification may write real factors with I, erf(I z) for erfi z: the claim's own
+        # form is tried first.)
+        signed = _signs_in_the_open_box(claim.expr, claim, ctx) or _signs_in_the_open_box(simplified, claim, ctx)
+        if signed is not None:
+            steps.append(Step("on the open box (x = l + u, u > 0), with the sign of every constant factor "
+                              "from its enclosure, every factor is non-negative", signed))
             return True, steps, ""
         for surface, side in claim.region:
             if side == 0 or not isinstance(surface, Surface):
@@ -343,6 +402,8 @@ def _numeric_points(claim: Claim, ctx: DecisionContext) -> list[Point]:
 
 
 SPOT_CHECK_POINTS = 24
+#: Longest enclosure search for one bounded piece (seconds).
+ENCLOSURE_SECONDS = 10.0
 
 
 def _decide_numeric(claim: Claim, ctx: DecisionContext, steps, note, limit: int | None = None) -> Evidence:
@@ -505,6 +566,11 @@ def _prove_bounded(claim: Claim, ctx: DecisionContext):
         piece = region.restrict(claim.expr)
         for lower, upper in region.intervals or ((claim.box.lower[0], sp.oo),):
             proved, found = prove_bounded_piece(piece, variable, lower, upper, ctx.budget)
+            if not proved and ctx.balls.ok:
+                remaining = ctx.budget.remaining()
+                proved, found = bounded_by_enclosure(piece, variable, lower, upper, ctx.balls.values, ctx.dps + 10,
+                                                     ENCLOSURE_SECONDS if remaining is None else
+                                                     max(0.0, min(ENCLOSURE_SECONDS, remaining)))
             if not proved:
                 return None, f"on ({lower}, {upper}): {found}"
             steps += [Step(text, piece) for text in found]
@@ -544,6 +610,24 @@ def _by_enclosure(claim: Claim, ctx: DecisionContext, steps) -> Evidence | None:
     return None
 
 
+def _constant_conditions_decided(claim: Claim, ctx: DecisionContext) -> Claim:
+    """The claim with Piecewise conditions on constants alone replaced by their truth, decided
+    by the constants' balls (left as they are where the enclosure does not decide)."""
+    if not claim.expr.has(sp.Piecewise) or not ctx.balls.ok:
+        return claim
+    balls, decided = ctx.balls.values, {}
+    for relation in claim.expr.atoms(sp.Rel):
+        if relation.free_symbols and relation.free_symbols <= set(balls) and not isinstance(relation, (sp.Eq, sp.Ne)):
+            difference = enclose(relation.lhs - relation.rhs, balls, precision_bits(ctx.dps))
+            strict = isinstance(relation, (sp.StrictLessThan, sp.StrictGreaterThan))
+            less = isinstance(relation, (sp.StrictLessThan, sp.LessThan))
+            if difference < 0 or difference > 0:
+                decided[relation] = sp.true if (difference < 0) == less else sp.false
+            elif difference.is_zero() and not strict:
+                decided[relation] = sp.true
+    return replace(claim, expr=claim.expr.xreplace(decided)) if decided else claim
+
+
 def _decide(claim: Claim, ctx: DecisionContext) -> Evidence:
     if claim.kind is ClaimKind.BOUNDED:
         proved, found = _prove_bounded(claim, ctx)
@@ -552,6 +636,7 @@ def _decide(claim: Claim, ctx: DecisionContext) -> Evidence:
                             steps=tuple(found), dps=ctx.dps)
         return replace(_decide_bounded(claim, ctx), note=f"not proved symbolically ({found})")
     steps, note = [], ""
+    claim = _constant_conditions_decided(claim, ctx)
     if claim.expr == 0:
         return Evidence(claim, Status.PROVED, "symbolic: identically 0", steps=(Step("identically", sp.S.Zero),))
     if ctx.symbolic:

@@ -21,11 +21,12 @@ import mpmath
 import sympy as sp
 from flint import arb, ctx
 
+from irmd.analytic.special import erlang_ratio_form
 from irmd.errors import BudgetExceeded
 
 from .balls import enclose, exact_rational, precision_bits
 from .enclosure import UnsupportedExpression, arb_function, prove_on_box
-from .tails import tail_enclosure
+from .bounded import tail_bounds
 
 #: Longest search for one claim (seconds), within what is left of the run's budget.
 CLAIM_SECONDS = 10.0
@@ -33,11 +34,6 @@ CLAIM_SECONDS = 10.0
 CLAIM_BOXES = 20000
 #: A proof may allow 10^-(dps + SLACK_MARGIN) absolutely; the bracket absorbs it.
 SLACK_MARGIN = 5
-
-
-def _tail(expr, variable, R, constants):
-    found = tail_enclosure(expr, variable, R, constants)
-    return None if found is None or found.grows else (found.lo, found.hi)
 
 
 def _surface_chart(claim, surfaces_on, budget):
@@ -74,7 +70,7 @@ def decide_by_enclosure(claim, ctx_, balls):
     seconds = CLAIM_SECONDS if remaining is None else max(0.0, min(CLAIM_SECONDS, remaining))
     deadline = time.monotonic() + seconds
     on = [s for s, side in claim.region if side == 0 and s in claim.surfaces]
-    expr, variables, lower = claim.expr, list(claim.variables), list(claim.box.lower)
+    expr, variables, lower = erlang_ratio_form(claim.expr), list(claim.variables), list(claim.box.lower)
     region = [(s.phi, side) for s, side in claim.region if side != 0 and s in claim.surfaces]
     spans = [(b, sp.oo) for b in lower]
     if on:
@@ -102,7 +98,7 @@ def decide_by_enclosure(claim, ctx_, balls):
                 return "undecided", None, "a bound of the region could not be enclosed"
             outcome = prove_on_box(kind, expr, variables, low, high, balls, region=tuple(region), slack=slack,
                                    tolerance=tolerance, prec=prec, max_boxes=CLAIM_BOXES, deadline=deadline,
-                                   tail_prover=_tail if len(variables) == 1 else None)
+                                   tail_prover=tail_bounds if len(variables) == 1 else None)
             total_boxes += outcome.boxes
             if outcome.status != "proved":
                 return outcome.status, outcome, outcome.reason

@@ -440,7 +440,14 @@ def _confluent(compiler, numerators, denominators, argument):
     if b.is_Integer and b <= 0:
         raise UnsupportedExpression(f"1F1 with b = {b} is not defined")
     a_value, b_value = fmpq(int(a.p), int(a.q)), fmpq(int(b.p), int(b.q))
-    return _unary(compiler.value(argument), lambda z: z.hypgeom_1f1(arb(a_value), arb(b_value)))
+
+    def confluent(z):
+        # arb's own 1F1 is not finite on wide balls; for a, b > 0 and z >= 0 every term of the
+        # series is non-negative and increasing in z, so the ends of the ball enclose it.
+        if a > 0 and b > 0 and z >= 0:
+            return _hull_of_values(z, lambda t: t.hypgeom_1f1(arb(a_value), arb(b_value)))
+        return z.hypgeom_1f1(arb(a_value), arb(b_value))
+    return _unary(compiler.value(argument), confluent)
 
 
 def _erlang_builder(kind):

@@ -14,13 +14,17 @@ from __future__ import annotations
 
 import mpmath
 import sympy as sp
+from flint import arb, ctx, fmpq
 
 from irmd.analytic.constants import mpmath_function
+from irmd.analytic.special import erlang_ratio_form
 from irmd.budget import time_budget
 from irmd.errors import BudgetExceeded
 from irmd.status import Status
 
+from ..balls import precision_bits
 from ..claims import ClaimKind, Evidence, Step
+from ..enclosure import UnsupportedExpression, arb_function
 from ..diagnostics import formula, number, point_text
 from ..jumps import density_jump
 from ..sampling import Box
@@ -134,6 +138,10 @@ def initial_condition(run, name, T, y, y0, value0) -> Evidence:
                                 steps=(Step(f"lim {y} -> {y0}+ of {name}", limit),), dps=run.ctx.dps)
     except (BudgetExceeded, NotImplementedError, ValueError, TypeError, sp.PolynomialError):
         pass
+    continuous = limit_by_continuity(run, piece - value0, y, y0)
+    if continuous is not None:
+        return Evidence(claim, Status.PROVED, "enclosure: continuous at the initial point, value there exactly 0",
+                        steps=(Step(continuous, sp.S.Zero),), dps=run.ctx.dps)
     constants = list(run.ctx.values)
     fn = mpmath_function(T - value0, [y] + constants)
     with mpmath.workdps(run.ctx.working_dps):
@@ -158,3 +166,30 @@ def initial_condition(run, name, T, y, y0, value0) -> Evidence:
     return Evidence(claim, Status.REFUTED, method, residual=last, witness={y: start + etas[-1]},
                     dps=run.ctx.dps, tolerance=mpmath.mpf(10) ** (-(run.ctx.dps // 2)),
                     note=f"{name} does not approach its initial value {value0}")
+
+
+def limit_by_continuity(run, difference: sp.Expr, y: sp.Symbol, y0) -> str | None:
+    """A description when ``difference`` -> 0 as y -> y0+ is proved by continuity, else None.
+
+    With G_N/g_N written as the entire (y/N) 1F1(1; N+1; y), the enclosure of the
+    difference over [y0, y0 + 2^-20] is finite with no branch undecided (so it is
+    continuous there: every operation irmd encloses is continuous where it is
+    finite and decided), and its value at the exact point y0 is exactly 0.
+    """
+    balls = run.ctx.balls
+    start = sp.sympify(y0)
+    if not balls.ok or not start.is_Rational:
+        return None
+    prec = precision_bits(run.ctx.dps + 10)
+    try:
+        with ctx.workprec(prec):
+            function = arb_function(erlang_ratio_form(difference), (y,), balls.values)
+            point = arb(fmpq(int(start.p), int(start.q)))
+            near, decided = function.evaluate(point + arb(0).union(arb(2) ** -20))
+            at = function(point)
+    except (UnsupportedExpression, ValueError, ZeroDivisionError):
+        return None
+    if near.is_finite() and decided and at.is_zero():
+        return (f"with G_N/g_N = (y/N) 1F1(1; N+1; y) the difference is continuous on [{y0}, {y0} + 2^-20] "
+                f"(finite enclosure {near.str(5)}) and exactly 0 at {y0}")
+    return None
