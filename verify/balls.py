@@ -58,9 +58,18 @@ def enclose(expr: sp.Expr, balls: dict, prec: int) -> arb:
     """The ball of a closed form of constants (non-finite when it cannot be enclosed)."""
     with ctx.workprec(prec):
         try:
-            return arb_function(sp.sympify(expr), (), balls)()
+            return arb_function(real_form(sp.sympify(expr)), (), balls)()
         except UnsupportedExpression:
             return arb("nan")
+
+
+def real_form(expr: sp.Expr) -> sp.Expr:
+    """``expr`` with erf(I z) written as I erfi(z): sympy's integrals and simplifications write the
+    real erfi that way, and the factors I then cancel."""
+    if not expr.has(sp.I):
+        return expr
+    return expr.replace(lambda e: isinstance(e, sp.erf) and (e.args[0] / sp.I).is_real,
+                        lambda e: sp.I * sp.erfi(sp.expand(e.args[0] / sp.I)))
 
 
 def constant_balls(constants, values: dict, dps: int) -> Balls:

@@ -25,12 +25,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from enum import Enum
-from typing import Callable, Sequence
+from typing import Callable
 
 import mpmath
 import sympy as sp
 
 from irmd.analytic.constants import mpmath_function
+from irmd.analytic.environment import TOTAL
 from irmd.analytic.special import (EXPAND_MAX_ORDER, ErlangCDF, ErlangPDF, ErlangSF, erlang_lowest_order_form,
                                    expand_erlang)
 from irmd.budget import Budget
@@ -40,7 +41,7 @@ from irmd.status import Status
 from .balls import constant_balls, enclose, precision_bits
 from .bounded import bounded_by_enclosure, prove_bounded_piece
 from .enclosed import certify_violation, decide_by_enclosure
-from .partition import partition
+from .partition import partition, total_form
 from .regions import Surface
 from .sampling import Box, Point, in_closure
 
@@ -196,8 +197,11 @@ def _with_exact_values(prover):
         proved, steps, note = prover(claim, ctx)
         if proved:
             return proved, steps, note
-        for description, substitution in _known_relations(claim, ctx):
-            substituted = replace(claim, expr=claim.expr.xreplace(substitution))
+        for description, rewrite in _known_relations(claim, ctx):
+            try:
+                substituted = replace(claim, expr=rewrite(claim.expr))
+            except BudgetExceeded:
+                continue
             proved2, steps2, note2 = prover(substituted, ctx)
             if proved2:
                 return proved2, [Step(description, substituted.expr)] + steps2, note2
@@ -206,24 +210,39 @@ def _with_exact_values(prover):
 
 
 def _known_relations(claim: Claim, ctx: DecisionContext):
-    """(description, substitution): exact values, then each root equation solved for a function of its root."""
+    """(description, rewrite): exact values, then each root equation solved for a function of its
+    root (after writing hypergeometric functions in closed form, where the derivative of a 1F1
+    brings in a neighbouring one)."""
     exact = {c: v for c, v in ctx.exact.items() if claim.expr.has(c)}
     if exact:
-        yield "substitute the exact values " + ", ".join(f"{k} = {v}" for k, v in exact.items()), exact
+        yield ("substitute the exact values " + ", ".join(f"{k} = {v}" for k, v in exact.items()),
+               lambda expr: expr.xreplace(exact))
     for constant in ctx.constants:
         if constant.equation is None or not claim.expr.has(constant.symbol):
             continue
-        for atom in constant.equation.atoms(sp.Function):
-            if not atom.has(constant.symbol) or not claim.expr.has(atom):
-                continue
-            try:
-                with ctx.budget.step(f"solve the equation of {constant.symbol} for {atom}"):
-                    solutions = sp.solve(constant.equation, atom)
-            except (BudgetExceeded, NotImplementedError, ValueError, TypeError):
-                continue
-            if len(solutions) == 1 and not solutions[0].has(atom):
-                yield (f"use the equation of {constant.symbol} ({constant.equation} = 0): {atom} = {solutions[0]}",
-                       {atom: solutions[0]})
+        forms = [(constant.equation, lambda expr: expr, "")]
+        if constant.equation.has(sp.hyper) or claim.expr.has(sp.hyper):
+            with ctx.budget.step("hypergeometric functions in closed form"):
+                expanded = sp.hyperexpand(constant.equation)
+            forms.append((expanded, lambda expr: _hyperexpanded(expr, ctx), "with 1F1 in closed form, "))
+        for equation, prepare, how in forms:
+            for atom in equation.atoms(sp.Function):
+                if not atom.has(constant.symbol):
+                    continue
+                try:
+                    with ctx.budget.step(f"solve the equation of {constant.symbol} for {atom}"):
+                        solutions = sp.solve(equation, atom)
+                except (BudgetExceeded, NotImplementedError, ValueError, TypeError):
+                    continue
+                if len(solutions) == 1 and not solutions[0].has(atom):
+                    elimination = {atom: solutions[0]}
+                    yield (f"use the equation of {constant.symbol} ({how}{equation} = 0): {atom} = {solutions[0]}",
+                           lambda expr, prepare=prepare, elimination=elimination: prepare(expr).xreplace(elimination))
+
+
+def _hyperexpanded(expr: sp.Expr, ctx: DecisionContext) -> sp.Expr:
+    with ctx.budget.step("hypergeometric functions in closed form"):
+        return sp.hyperexpand(expr)
 
 
 def _symbolic_form_exists(expr: sp.Expr) -> bool:
@@ -368,7 +387,8 @@ def _evaluate(fn, coordinates, numbers, interior_step=None):
         try:
             value, size = fn(*x, *numbers)
             value, size = mpmath.mpmathify(value), mpmath.mpmathify(size)
-        except (ZeroDivisionError, ValueError, OverflowError, TypeError):
+        except (ZeroDivisionError, ValueError, OverflowError, TypeError, NameError):
+            # (NameError: a function sympy introduced that has no numeric implementation)
             continue
         if isinstance(value, mpmath.mpc):
             if abs(value.imag) > 0:
@@ -402,6 +422,8 @@ def _numeric_points(claim: Claim, ctx: DecisionContext) -> list[Point]:
 
 
 SPOT_CHECK_POINTS = 24
+#: Orders of contact at an interval's end tried by :func:`_touching_an_end`.
+TOUCHING_ORDERS = 3
 #: Longest enclosure search for one bounded piece (seconds).
 ENCLOSURE_SECONDS = 10.0
 
@@ -552,29 +574,78 @@ def _decide_bounded(claim: Claim, ctx: DecisionContext) -> Evidence:
 
 # --------------------------------------------------------------------------- entry point
 def _prove_bounded(claim: Claim, ctx: DecisionContext):
-    """(True, steps) when every piece of a one-variable claim is proved bounded, else (None, reason)."""
-    if claim.box.dimension != 1:
-        return None, "boundedness in several variables is not proved symbolically"
+    """(True, steps) when every piece of the claim is proved bounded on its region, else (None, reason)."""
     if not ctx.symbolic:
         return None, "symbolic proofs are off"
-    (variable,) = claim.variables
-    regions = partition([claim.expr], claim.box, ctx, claim.scales)
     steps = []
-    for region in regions:
+    for region in partition([claim.expr], claim.box, ctx, claim.scales):
         if not region.exact:
             return None, "the regions of the expression are not established exactly"
-        piece = region.restrict(claim.expr)
-        for lower, upper in region.intervals or ((claim.box.lower[0], sp.oo),):
-            proved, found = prove_bounded_piece(piece, variable, lower, upper, ctx.budget)
+        spans = region.intervals or ((sum((sp.sympify(b) for b in claim.box.lower), sp.S.Zero), sp.oo),)
+        proved, found = _bounded_piece(region.restrict(claim.expr), claim, spans, ctx)
+        if not proved:
+            return None, found
+        steps += found
+    return True, steps
+
+
+def _bounded_piece(piece: sp.Expr, claim: Claim, spans, ctx: DecisionContext):
+    """One piece on a region whose totals lie in ``spans``: in one variable by continuity and limits or
+    by enclosure; in several as sums and products of bounded parts -- functions of the total (bounded
+    on the spans) and shares x_S / x_T of non-negative variables (in [0, 1] scaled) -- or (None, why)."""
+    variables = claim.variables
+    if not piece.has(*variables):
+        return (True, []) if not piece.has(sp.oo, -sp.oo, sp.zoo, sp.nan) else (None, f"{piece} is not finite")
+    if len(variables) == 1 or (h := total_form(piece, variables, ctx.budget)) is not None:
+        variable = variables[0] if len(variables) == 1 else TOTAL
+        one = piece if len(variables) == 1 else h
+        steps = []
+        for lower, upper in spans:
+            proved, found = prove_bounded_piece(one, variable, lower, upper, ctx.budget)
             if not proved and ctx.balls.ok:
                 remaining = ctx.budget.remaining()
-                proved, found = bounded_by_enclosure(piece, variable, lower, upper, ctx.balls.values, ctx.dps + 10,
+                proved, found = bounded_by_enclosure(one, variable, lower, upper, ctx.balls.values, ctx.dps + 10,
                                                      ENCLOSURE_SECONDS if remaining is None else
                                                      max(0.0, min(ENCLOSURE_SECONDS, remaining)))
             if not proved:
-                return None, f"on ({lower}, {upper}): {found}"
-            steps += [Step(text, piece) for text in found]
-    return True, steps
+                return None, f"{one} on ({lower}, {upper}): {found}"
+            steps += [Step(text, one) for text in found]
+        return True, steps
+    if _is_share(piece, variables, claim.box.lower):
+        return True, [Step("a share of non-negative variables: between 0 and its largest coefficient ratio", piece)]
+    if piece.is_Add or piece.is_Mul or (piece.is_Pow and piece.exp.is_Integer and piece.exp > 0):
+        parts = piece.args if not piece.is_Pow else (piece.base,)
+        steps = []
+        for part in parts:
+            proved, found = _bounded_piece(part, claim, spans, ctx)
+            if not proved:
+                return None, found
+            steps += found
+        return True, steps
+    return None, f"{piece} is not a sum or product of parts proved bounded"
+
+
+def _is_share(expr: sp.Expr, variables, lower) -> bool:
+    """P/Q with P, Q linear forms of non-negative variables, non-negative coefficients, no constant
+    term, and P's variables among Q's: then 0 <= P/Q <= max p_i/q_i on the open box."""
+    if any(not (sp.sympify(b).is_nonnegative) for b in lower):
+        return False
+    num, den = sp.fraction(sp.together(expr))
+
+    def coefficients(form):
+        form = sp.expand(form)
+        if not form.is_polynomial(*variables) or sp.Poly(form, *variables).total_degree() != 1:
+            return None
+        poly = sp.Poly(form, *variables)
+        if poly.coeff_monomial(1) != 0:
+            return None
+        return {v: poly.coeff_monomial(v) for v in variables}
+
+    p, q = coefficients(num), coefficients(den)
+    if p is None or q is None:
+        return False
+    return all((c.is_nonnegative and (c == 0 or q[v].is_positive)) for v, c in p.items()) and \
+        all(c.is_nonnegative for c in q.values())
 
 
 def decide(claim: Claim, ctx: DecisionContext) -> Evidence:
@@ -607,6 +678,47 @@ def _by_enclosure(claim: Claim, ctx: DecisionContext, steps) -> Evidence | None:
         return Evidence(claim, Status.REFUTED, "enclosure: a certified counterexample (ball arithmetic at an "
                         "exact point)", residual=residual, witness=witness, steps=tuple(steps), dps=ctx.dps,
                         tolerance=ctx.tolerance, note=f"the enclosure at the point is {found.value.str(8)}")
+    return None
+
+
+def _touching_an_end(claim: Claim, ctx: DecisionContext, steps) -> Evidence | None:
+    """f >= 0 on (a, e) in one variable where f vanishes at the end e (q <= 1 where q reaches 1 at ybar).
+
+    No enclosure proves f >= 0 up to e with zero slack.  But if f and its first k - 1 derivatives
+    vanish at e exactly (symbolically, with the constants' equations) and (-1)^k f^(k) >= 0 on
+    [e - d, e] (by enclosure), Taylor's theorem f(y) = f^(k)(xi) (y - e)^k / k! gives f >= 0 there,
+    and f >= 0 on (a, e - d] is enclosed away from the zero.
+    """
+    if (claim.kind is not ClaimKind.NONNEG or claim.box.dimension != 1 or len(claim.intervals) != 1
+            or not ctx.symbolic or not ctx.balls.ok):
+        return None
+    (variable,), (lower, upper) = claim.variables, claim.intervals[0]
+    if upper is sp.oo:
+        return None
+    derivative, end_steps = claim.expr, []
+    width = sp.sympify(upper) - sp.sympify(lower)
+    for order in range(1, TOUCHING_ORDERS + 1):
+        at_end = replace(claim, kind=ClaimKind.ZERO, expr=derivative.xreplace({variable: upper}), intervals=())
+        vanishes, found, _ = _prove_zero(at_end, ctx)
+        if not vanishes:
+            return None
+        end_steps += found
+        try:
+            with ctx.budget.step("derivative of the claim"):
+                derivative = sp.diff(derivative, variable)
+        except BudgetExceeded:
+            return None
+        for k in (4, 8, 12, 16):
+            cut = upper - width / 2 ** k
+            signed = replace(claim, expr=(-1) ** order * derivative, intervals=((cut, upper),))
+            if decide_by_enclosure(signed, ctx, ctx.balls.values)[0] != "proved":
+                continue
+            if decide_by_enclosure(replace(claim, intervals=((lower, cut),)), ctx, ctx.balls.values)[0] != "proved":
+                return None
+            return Evidence(claim, Status.PROVED, f"symbolic and enclosure: the claim and {order - 1} derivative(s) "
+                            f"vanish at {variable} = {upper}, (-1)^{order} times derivative {order} is >= 0 on "
+                            f"[{upper} - ({width})/2^{k}, {upper}], the claim is enclosed below that",
+                            steps=tuple(steps) + tuple(end_steps), dps=ctx.dps, slack=mpmath.mpf(0))
     return None
 
 
@@ -653,7 +765,7 @@ def _decide(claim: Claim, ctx: DecisionContext) -> Evidence:
                                      f"{spot.witness}; please report this")
             return Evidence(claim, Status.PROVED, "symbolic: " + (steps[-1].description if steps else "identity"),
                             steps=tuple(steps), points=spot.points, dps=ctx.dps)
-    enclosed = _by_enclosure(claim, ctx, steps)
+    enclosed = _by_enclosure(claim, ctx, steps) or _touching_an_end(claim, ctx, steps)
     if enclosed is not None:
         return enclosed
     # Residuals are measured against the simplified remainder's own terms: an
@@ -661,7 +773,7 @@ def _decide(claim: Claim, ctx: DecisionContext) -> Evidence:
     # K cos^2 - K) must not hide a real violation next to it.
     # (A remainder sympy wrote with complex intermediate values, erf(I y) for
     # erfi, may not evaluate as a real number: then the claim's own form is used.)
-    remainder = steps[-1].expr if steps else claim.expr
+    remainder = sp.unpolarify(steps[-1].expr) if steps else claim.expr
     if remainder is not claim.expr:
         evidence = _decide_numeric(replace(claim, expr=remainder), ctx, steps, note)
         if evidence.points:

@@ -468,6 +468,7 @@ _FUNCTIONS = {
     sp.cosh: _monotone(arb.cosh, turning=0),
     sp.erf: _monotone(arb.erf),
     sp.erfc: _monotone(arb.erfc),
+    sp.erfi: _monotone(arb.erfi),
     sp.sin: _direct(arb.sin),
     sp.cos: _direct(arb.cos),
     sp.tan: _direct(arb.tan),  # arb returns a non-finite ball near a pole

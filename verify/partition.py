@@ -87,7 +87,8 @@ def partition(exprs, box: Box, ctx, scales=()) -> list[Region]:
     fixed = tuple(constant_sides(conditions, ctx.values, ctx.working_dps).items())
     surfaces = tuple(surfaces)
     if not surfaces:
-        return [Region(fixed, ())]
+        lower_total = sum((sp.sympify(b) for b in box.lower), sp.S.Zero)
+        return [Region(fixed, (), ((lower_total, sp.oo),))]
     points = ctx.points(_Probe(box, surfaces, tuple(scales)))
     try:
         return _exact_regions(surfaces, fixed, box, ctx, points)

@@ -30,7 +30,7 @@ def register(subparsers):
     p.add_argument("--jobs", type=int, default=None, metavar="J",
                    help="worker processes of the local cluster (default: number of CPUs); 1 runs in this process")
     p.add_argument("--scheduler", default=None, metavar="ADDRESS",
-                   help="run on an existing Dask cluster, e.g. tcp://10.0.0.5:8786 (its workers need irmd)")
+                   help="run on an existing Dask cluster, e.g. tcp://scheduler-host:8786 (its workers need irmd)")
     p.add_argument("-o", "--output", default=None, metavar="FILE",
                    help="write the rows to FILE.csv (exact decimal strings) or FILE.parquet (float64 columns)")
     p.add_argument("--plot", default=None, metavar="FILE.png",

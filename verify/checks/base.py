@@ -111,7 +111,7 @@ class Run:
     def _on_total(self, expr, box: Box, region: Region | None, on_surface):
         """A claim in several variables whose expression and region depend on the total only, as
         the same claim on the line of the total (exact: the region is {x : sum x in its intervals})."""
-        if box.dimension == 1 or region is None or not region.total_sides or not region.exact:
+        if box.dimension == 1 or region is None or not region.exact or (region.surfaces and not region.total_sides):
             return None
         h = total_form(expr, box.variables, self.ctx.budget)
         if h is None:
