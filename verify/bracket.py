@@ -23,11 +23,16 @@ from flint import arb
 
 from irmd.analytic.environment import TOTAL
 from irmd.analytic.special import ErlangCDF, ErlangPDF, ErlangSF, expand_erlang, has_erlang
+from irmd.budget import time_budget
 from irmd.errors import BudgetExceeded
 
 from .balls import enclose, precision_bits
 from .erlang_integrals import erlang_segment_integral
 from .signal_integrals import signal_segments
+
+
+#: Longest search for one antiderivative (seconds).
+ANTIDERIVATIVE_SECONDS = 5.0
 
 
 def ball_of(run, expr: sp.Expr):
@@ -46,7 +51,10 @@ def _antiderivative(F: sp.Expr, budget):
         if F.has(ErlangPDF, ErlangCDF, ErlangSF):
             return None, "Erlang functions of large order have no antiderivative written out"
     try:
-        with budget.step("antiderivative of a slice integrand"):
+        # sympy's integrator can search long for integrals it never finds: a shorter allowance.
+        remaining = budget.remaining()
+        with time_budget(ANTIDERIVATIVE_SECONDS if remaining is None else min(ANTIDERIVATIVE_SECONDS, remaining),
+                         "antiderivative of a slice integrand"):
             A = sp.integrate(sp.expand(F), TOTAL)
         if A.has(sp.Integral):
             return None, "sympy found no antiderivative"

@@ -185,27 +185,23 @@ def simplify_steps(expr: sp.Expr, budget: Budget) -> tuple[sp.Expr, list[Step]]:
     return current, steps
 
 
-def _with_exact_values(prover):
-    """Retry a failed proof with what is known of the constants beyond their symbols.
-
-    A proof with constants as free symbols holds for every value; when it fails,
-    the exact values (rational numbers the user gave) still give a proof, and so
-    does the equation of a root-defined constant used to eliminate a function of
-    it (ybar's equation L43(ybar) = L45(ybar) written as 1F1(...; ybar) = ...).
+def _by_known_relations(prover):
+    """The prover applied to the claim rewritten with what is known of the constants beyond their
+    symbols: the exact values (rational numbers the user gave), and the equation of a root-defined
+    constant used to eliminate a function of it (ybar's equation L43(ybar) = L45(ybar) written as
+    1F1(...; ybar) = ...).  A proof with constants as free symbols holds for every value; these
+    hold for the candidate's values.
     """
     def attempt(claim: Claim, ctx: DecisionContext):
-        proved, steps, note = prover(claim, ctx)
-        if proved:
-            return proved, steps, note
         for description, rewrite in _known_relations(claim, ctx):
             try:
                 substituted = replace(claim, expr=rewrite(claim.expr))
             except BudgetExceeded:
                 continue
-            proved2, steps2, note2 = prover(substituted, ctx)
-            if proved2:
-                return proved2, [Step(description, substituted.expr)] + steps2, note2
-        return proved, steps, note
+            proved, steps, note = prover(substituted, ctx)
+            if proved:
+                return proved, [Step(description, substituted.expr)] + steps, note
+        return None, [], "not proved with the constants' values and equations either"
     return attempt
 
 
@@ -249,8 +245,7 @@ def _symbolic_form_exists(expr: sp.Expr) -> bool:
     return _expandable(expr) or erlang_lowest_order_form(expr) is not None
 
 
-@_with_exact_values
-def _prove_zero(claim: Claim, ctx: DecisionContext):
+def _plain_zero(claim: Claim, ctx: DecisionContext):
     if not _symbolic_form_exists(claim.expr):
         return None, [], "Erlang functions of orders too far apart to be written through one order"
     try:
@@ -308,8 +303,7 @@ def _signs_in_the_open_box(expr: sp.Expr, claim: Claim, ctx: DecisionContext):
     return None
 
 
-@_with_exact_values
-def _prove_nonneg(claim: Claim, ctx: DecisionContext):
+def _plain_nonneg(claim: Claim, ctx: DecisionContext):
     if not _symbolic_form_exists(claim.expr):
         return None, [], "Erlang functions of orders too far apart to be written through one order"
     try:
@@ -351,6 +345,16 @@ def _prove_nonneg(claim: Claim, ctx: DecisionContext):
     except BudgetExceeded as exceeded:
         return None, [], str(exceeded)
     return None, steps, "sign not decided symbolically"
+
+
+_zero_by_relations = _by_known_relations(_plain_zero)
+_nonneg_by_relations = _by_known_relations(_plain_nonneg)
+
+
+def _prove_zero(claim: Claim, ctx: DecisionContext):
+    """An identity: symbolically as stated, else with the constants' values and equations."""
+    proved, steps, note = _plain_zero(claim, ctx)
+    return (proved, steps, note) if proved else _zero_by_relations(claim, ctx)
 
 
 # --------------------------------------------------------------------------- numeric
@@ -751,23 +755,41 @@ def _decide(claim: Claim, ctx: DecisionContext) -> Evidence:
     claim = _constant_conditions_decided(claim, ctx)
     if claim.expr == 0:
         return Evidence(claim, Status.PROVED, "symbolic: identically 0", steps=(Step("identically", sp.S.Zero),))
+    plain, with_relations = ((_plain_zero, _zero_by_relations) if claim.kind is ClaimKind.ZERO
+                             else (_plain_nonneg, _nonneg_by_relations))
     if ctx.symbolic:
-        prover = _prove_zero if claim.kind is ClaimKind.ZERO else _prove_nonneg
-        proved, steps, note = prover(claim, ctx)
+        proved, steps, note = plain(claim, ctx)
         if proved:
-            # A proof is also spot-checked numerically: a disagreement would mean
-            # a bug in irmd's own pipeline, which must never pass silently.
-            spot = _decide_numeric(claim, ctx, steps, "", limit=SPOT_CHECK_POINTS)
-            if spot.status is Status.REFUTED:
-                return Evidence(claim, Status.INCONCLUSIVE, "symbolic proof contradicted numerically",
-                                residual=spot.residual, witness=spot.witness, steps=tuple(steps),
-                                note="internal inconsistency: the symbolic proof disagrees with evaluation at "
-                                     f"{spot.witness}; please report this")
-            return Evidence(claim, Status.PROVED, "symbolic: " + (steps[-1].description if steps else "identity"),
-                            steps=tuple(steps), points=spot.points, dps=ctx.dps)
-    enclosed = _by_enclosure(claim, ctx, steps) or _touching_an_end(claim, ctx, steps)
-    if enclosed is not None:
-        return enclosed
+            return _spot_checked(claim, ctx, steps)
+    # The numeric search comes before the costlier proofs: a wrong claim is refuted in a second
+    # instead of exhausting the budgets of proofs that cannot succeed.
+    numeric = _numeric_evidence(claim, ctx, steps, note)
+    if numeric.status is Status.REFUTED or not ctx.symbolic:
+        return numeric
+    proved, relation_steps, _ = with_relations(claim, ctx)
+    if proved:
+        return _spot_checked(claim, ctx, relation_steps)
+    enclosed = _by_enclosure(claim, ctx, steps)
+    if enclosed is None and numeric.status is Status.CONFIRMED:
+        enclosed = _touching_an_end(claim, ctx, steps)
+    return enclosed if enclosed is not None else numeric
+
+
+def _spot_checked(claim: Claim, ctx: DecisionContext, steps) -> Evidence:
+    """A symbolic proof, spot-checked numerically: a disagreement would mean a bug in irmd's own
+    pipeline, which must never pass silently."""
+    spot = _decide_numeric(claim, ctx, steps, "", limit=SPOT_CHECK_POINTS)
+    if spot.status is Status.REFUTED:
+        return Evidence(claim, Status.INCONCLUSIVE, "symbolic proof contradicted numerically",
+                        residual=spot.residual, witness=spot.witness, steps=tuple(steps),
+                        note="internal inconsistency: the symbolic proof disagrees with evaluation at "
+                             f"{spot.witness}; please report this")
+    return Evidence(claim, Status.PROVED, "symbolic: " + (steps[-1].description if steps else "identity"),
+                    steps=tuple(steps), points=spot.points, dps=ctx.dps)
+
+
+def _numeric_evidence(claim: Claim, ctx: DecisionContext, steps, note) -> Evidence:
+    """The numeric search (at best confirmed; a refutation is certified in ball arithmetic)."""
     # Residuals are measured against the simplified remainder's own terms: an
     # identity among huge terms that simplification already cancelled (K sin^2 +
     # K cos^2 - K) must not hide a real violation next to it.

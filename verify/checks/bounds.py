@@ -219,7 +219,6 @@ def outward(value, digits: int, direction: int) -> str:
 
 def potential_upper(run):
     """(value, error, note, status): integral of max_c gamma plus surface terms."""
-    model = run.model
     pde = run.results.get("ivo.transfer_pde")
     if pde is not None and pde.status is Status.REFUTED:
         return mpmath.inf, mpmath.mpf(0), "potential bound is infinite: a free transfer has a non-zero coefficient", \
