@@ -140,6 +140,8 @@ def solve_constants(constants: Sequence[Constant], dps: int, known: Mapping | No
             symbols = list(values)
             numbers = [values[s] for s in symbols]
             if c.equation is None:
+                if c.value.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+                    raise CandidateError(f"constant {c.symbol} = {c.value} is not a finite real number")
                 values[c.symbol] = _finite_real(mpmath_function(c.value, symbols)(*numbers), f"constant {c.symbol}")
                 continue
             fn = mpmath_function(c.equation, [c.symbol] + symbols)

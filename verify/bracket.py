@@ -18,6 +18,8 @@ numerically established (*confirmed*).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import sympy as sp
 from flint import arb
 
@@ -69,22 +71,41 @@ def _antiderivative(F: sp.Expr, budget):
 
 
 def _one_sided(A: sp.Expr, point, direction: str, budget):
+    """lim A at ``point`` from one side: a finite closed form, sympy.oo / -sympy.oo, or None (not found)."""
     if point is not sp.oo:
         direct = A.xreplace({TOTAL: point})
         if not direct.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
             return direct
     with budget.step(f"limit of the antiderivative at {point}"):
         limit = sp.limit(A, TOTAL, point, direction)
-    if limit.has(sp.Limit, sp.AccumBounds, sp.nan, sp.zoo) or limit.is_finite is False:
+    if limit in (sp.oo, -sp.oo):
+        return limit
+    if limit.has(sp.Limit, sp.AccumBounds, sp.nan, sp.zoo, sp.oo, -sp.oo) or limit.is_finite is False:
         return None
     return limit
 
 
+@dataclass(frozen=True)
+class Enclosed:
+    """A rigorous integral: its ball, or why there is none; ``diverges`` when an antiderivative
+    (checked by differentiation) is proved to go to +oo at an upper end or -oo at a lower end."""
+
+    value: object = None
+    reason: str = ""
+    diverges: bool = False
+
+
 def integral_ball(run, expr: sp.Expr):
     """(ball, reason): a rigorous enclosure of the integral of ``expr`` over the signal space."""
+    found = enclose_integral(run, expr)
+    return found.value, found.reason
+
+
+def enclose_integral(run, expr: sp.Expr) -> Enclosed:
+    """The integral of ``expr`` over the signal space, enclosed (see the module docstring)."""
     segments, reason = signal_segments(run, expr)
     if segments is None:
-        return None, reason
+        return Enclosed(reason=reason)
     total = sp.S.Zero
     for segment in segments:
         closed = erlang_segment_integral(segment.integrand, segment.lower, segment.upper)
@@ -93,18 +114,24 @@ def integral_ball(run, expr: sp.Expr):
             continue
         A, why = _antiderivative(segment.integrand, run.ctx.budget)
         if A is None:
-            return None, why
+            return Enclosed(reason=why)
         try:
             upper = _one_sided(A, segment.upper, "-", run.ctx.budget)
             lower = _one_sided(A, segment.lower, "+", run.ctx.budget)
         except BudgetExceeded as exceeded:
-            return None, str(exceeded)
-        if upper is None or lower is None:
-            return None, f"the antiderivative has no finite limit at an end of ({segment.lower}, {segment.upper})"
+            return Enclosed(reason=str(exceeded))
+        if upper is sp.oo or lower is -sp.oo:
+            return Enclosed(reason=f"an antiderivative of the integrand on ({segment.lower}, {segment.upper}) is "
+                                   f"{A}, which tends to {upper if upper is sp.oo else lower} at an end",
+                            diverges=True)
+        if upper is None or lower is None or upper is -sp.oo or lower is sp.oo:
+            return Enclosed(reason=f"the antiderivative has no finite limit at an end of "
+                                   f"({segment.lower}, {segment.upper})")
         total += upper - lower
     if total == 0:
-        return arb(0), ""
-    return ball_of(run, total)
+        return Enclosed(arb(0))
+    value, why = ball_of(run, total)
+    return Enclosed(value, why)
 
 
 def point_ball(run, expr: sp.Expr, point: sp.Expr):

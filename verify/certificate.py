@@ -116,8 +116,8 @@ class Certificate:
             if not confirmed:
                 lines.append(f"{check.name}: {check.detail}")
             for e in confirmed:
-                lines.append(f"{check.name}: {e.claim.label} {e.claim.kind.value} on {e.claim.region_text} "
-                             f"({e.method})")
+                where = e.claim.region_text if e.claim.region_text.startswith("on ") else f"on {e.claim.region_text}"
+                lines.append(f"{check.name}: {e.claim.label} {e.claim.kind.value} {where} ({e.method})")
         return tuple(lines)
 
     def to_dict(self) -> dict:

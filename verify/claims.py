@@ -615,8 +615,14 @@ def _bounded_piece(piece: sp.Expr, claim: Claim, spans, ctx: DecisionContext):
                 return None, f"{one} on ({lower}, {upper}): {found}"
             steps += [Step(text, one) for text in found]
         return True, steps
-    if _is_share(piece, variables, claim.box.lower):
-        return True, [Step("a share of non-negative variables: between 0 and its largest coefficient ratio", piece)]
+    if piece.is_Mul:
+        total_part = _homogeneous_share(piece, variables, claim.box.lower, ctx)
+        if total_part is not None:
+            proved, found = _bounded_piece(total_part, claim, spans, ctx)
+            if proved:
+                return True, [Step("a homogeneous polynomial of non-negative variables with non-negative "
+                                   "coefficients over (sum x)^d lies between 0 and its largest coefficient",
+                                   piece)] + found
     if piece.is_Add or piece.is_Mul or (piece.is_Pow and piece.exp.is_Integer and piece.exp > 0):
         parts = piece.args if not piece.is_Pow else (piece.base,)
         steps = []
@@ -629,27 +635,26 @@ def _bounded_piece(piece: sp.Expr, claim: Claim, spans, ctx: DecisionContext):
     return None, f"{piece} is not a sum or product of parts proved bounded"
 
 
-def _is_share(expr: sp.Expr, variables, lower) -> bool:
-    """P/Q with P, Q linear forms of non-negative variables, non-negative coefficients, no constant
-    term, and P's variables among Q's: then 0 <= P/Q <= max p_i/q_i on the open box."""
-    if any(not (sp.sympify(b).is_nonnegative) for b in lower):
-        return False
-    num, den = sp.fraction(sp.together(expr))
-
-    def coefficients(form):
-        form = sp.expand(form)
-        if not form.is_polynomial(*variables) or sp.Poly(form, *variables).total_degree() != 1:
-            return None
-        poly = sp.Poly(form, *variables)
-        if poly.coeff_monomial(1) != 0:
-            return None
-        return {v: poly.coeff_monomial(v) for v in variables}
-
-    p, q = coefficients(num), coefficients(den)
-    if p is None or q is None:
-        return False
-    return all((c.is_nonnegative and (c == 0 or q[v].is_positive)) for v, c in p.items()) and \
-        all(c.is_nonnegative for c in q.values())
+def _homogeneous_share(piece: sp.Expr, variables, lower, ctx: DecisionContext):
+    """For piece = P(x) * rest with P homogeneous of degree d, non-negative coefficients and rest a
+    function of the total, the function of the total rest * (sum x)^d (P / (sum x)^d is bounded on
+    the non-negative orthant); None when the piece has no such form."""
+    if any(not sp.sympify(b).is_nonnegative for b in lower):
+        return None
+    polynomial, rest = sp.S.One, sp.S.One
+    for factor in sp.Mul.make_args(piece):
+        if factor.has(*variables) and total_form(factor, variables, ctx.budget) is None:
+            polynomial *= factor
+        else:
+            rest *= factor
+    if polynomial == 1 or not polynomial.is_polynomial(*variables):
+        return None
+    poly = sp.Poly(sp.expand(polynomial), *variables)
+    degrees = {sum(monomial) for monomial in poly.monoms()}
+    if len(degrees) != 1 or not all(c.is_nonnegative for c in poly.coeffs()):
+        return None
+    (degree,) = degrees
+    return total_form(rest * sum(variables, sp.S.Zero) ** degree, variables, ctx.budget)
 
 
 def decide(claim: Claim, ctx: DecisionContext) -> Evidence:
@@ -658,6 +663,7 @@ def decide(claim: Claim, ctx: DecisionContext) -> Evidence:
     evidence = _decide(claim, ctx)
     if evidence.status is Status.PROVED and not claim.exact_region:
         return replace(evidence, status=Status.CONFIRMED, dps=ctx.dps, tolerance=ctx.tolerance,
+                       method=f"{evidence.method}, but on a region found from sample points only",
                        note="proved on a region that was found from sample points only, so not proved")
     return evidence
 

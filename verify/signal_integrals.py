@@ -23,6 +23,7 @@ from irmd.analytic.environment import TOTAL
 from .breakpoints import Undecided, breakpoints
 from .plane import integrate_plane, surface_integral_plane
 from .regions import Surface
+from .sampling import Box
 from .integrate import Integral, bulk_splits, quad_1d, slice_integrand, slice_volume, y_reduce
 
 
@@ -87,21 +88,67 @@ def signal_segments(run, expr: sp.Expr):
     box = model.signal_box
     segments, cache = [], {}
     for region in run.regions([expr], box):
-        if not region.exact or not region.intervals:
-            return None, ("a region boundary of the integrand is not a function of the total of the signals"
-                          if region.exact else "the regions of the integrand are not established exactly")
+        if not region.exact:
+            return None, "the regions of the integrand are not established exactly"
+        if region.surfaces and not region.total_sides:
+            return None, "a region boundary of the integrand is not a function of the total of the signals"
         piece = region.restrict(expr)
         if piece == 0:
             continue
-        if piece not in cache:
-            if model.kind == "symmetric":
-                cache[piece] = (piece * model.measure, "closed-form sum over agents (Erlang slice volume)")
-            else:
-                cache[piece] = slice_integrand(piece, box.variables, box.lower[0], run.ctx.budget)
-        F, how = cache[piece]
+        F, how = _slice(run, piece, cache)
         if F is None:
             return None, how
         segments += [Segment(lower, upper, F, how) for lower, upper in region.intervals]
+    return segments, ""
+
+
+def _slice(run, piece, cache):
+    model = run.model
+    if piece not in cache:
+        if model.kind == "symmetric":
+            cache[piece] = (piece * model.measure, "closed-form sum over agents (Erlang slice volume)")
+        else:
+            box = model.signal_box
+            cache[piece] = slice_integrand(piece, box.variables, box.lower[0], run.ctx.budget)
+    return cache[piece]
+
+
+def _sampled_crossings(run, totals) -> list:
+    """Where sample points along the total find the surfaces h(y) = 0 (numeric only), sorted."""
+    lower = _lower_total(run)
+    line = Box((TOTAL,), (sp.Float(lower, run.ctx.working_dps),))
+    probe = type("Probe", (), {"box": line, "surfaces": tuple(Surface(h) for h in totals),
+                               "scales": run.model.scales})
+    return sorted({p.coordinates[0] for p in run.ctx.points(probe) if 0 in p.sides and p.coordinates[0] > lower})
+
+
+def _sampled_segments(run, expr: sp.Expr):
+    """Segments between the crossings that sample points find: the numeric quadrature's last resort
+    when the breakpoints are not established exactly (a spent budget); never used for a proof."""
+    model = run.model
+    regions = run.regions([expr], model.signal_box)
+    surfaces = regions[0].surfaces if regions else ()
+    totals = [_total_form(run, s.phi) for s in surfaces]
+    if any(h is None for h in totals):
+        return None, "a region boundary of the integrand is not a function of the total of the signals"
+    lower = _lower_total(run)
+    edges = [lower] + _sampled_crossings(run, totals) + [mpmath.inf]
+    constants = list(run.ctx.values)
+    segments, cache = [], {}
+    with mpmath.workdps(run.ctx.working_dps):
+        numbers = [run.ctx.values[c] for c in constants]
+        functions = [mpmath_function(h, [TOTAL] + constants) for h in totals]
+        for a, b in zip(edges, edges[1:]):
+            inside = (a + b) / 2 if b != mpmath.inf else a + 1 + abs(a)
+            sides = tuple(1 if fn(inside, *numbers) > 0 else -1 for fn in functions)
+            region = next((r for r in regions if tuple(r.side_map.get(s) for s in surfaces) == sides), None)
+            if region is None or region.restrict(expr) == 0:
+                continue
+            F, how = _slice(run, region.restrict(expr), cache)
+            if F is None:
+                return None, how
+            segments.append(Segment(sp.Float(a, run.ctx.working_dps),
+                                    sp.oo if b == mpmath.inf else sp.Float(b, run.ctx.working_dps), F, how))
     return segments, ""
 
 
@@ -118,6 +165,8 @@ def integrate_over_signals(run, expr: sp.Expr) -> Integral:
     if plane and run.options.get("plane_integrals"):
         return integrate_plane(run, expr)
     segments, reason = signal_segments(run, expr)
+    if segments is None and "not established exactly" in reason:
+        segments, reason = _sampled_segments(run, expr)
     if segments is None:
         return integrate_plane(run, expr) if plane else Integral(None, None, "", reason + "; with N > 2 its "
                                                                   "integral is not supported")
@@ -136,9 +185,11 @@ def integrate_over_signals(run, expr: sp.Expr) -> Integral:
     return Integral(value, error, "; ".join(sorted(methods)) or "integrand vanishes")
 
 
-def surface_term_form(run, surface: Surface, F_of_x: sp.Expr):
+def surface_term_form(run, surface: Surface, F_of_x: sp.Expr, exact: bool = True):
     """(G, roots, reason): the singular term is the sum of G(y*) = F(y*) V(y*) / |h'(y*)| over the exact
-    crossing points y* of the surface phi = h(sum x); G is None (with the reason) when that form fails."""
+    crossing points y* of the surface phi = h(sum x); G is None (with the reason) when that form fails.
+    With ``exact=False`` (numeric quadrature only) crossings found by sample points stand in for
+    exact ones that cannot be established."""
     model = run.model
     h = _total_form(run, surface.phi)
     F = None if h is None else (F_of_x if model.kind == "symmetric" else
@@ -147,6 +198,8 @@ def surface_term_form(run, surface: Surface, F_of_x: sp.Expr):
         return None, [], (f"the singular term on {surface.phi} = 0 is not a function of the total of the signals; "
                           "with N > 2 it is not supported")
     roots = total_roots(run, [h])
+    if roots is None and not exact:
+        roots = [(None, r) for r in _sampled_crossings(run, [h])]
     if roots is None:
         return None, [], f"the points where {surface.phi} = 0 crosses the signal range are not established exactly"
     volume = model.measure if model.kind == "symmetric" else slice_volume(model.agents, model.signal_box.lower[0])
@@ -159,7 +212,7 @@ def surface_integral(run, surface: Surface, F_of_x: sp.Expr):
     plane = model.kind == "explicit" and model.agents == 2
     if plane and run.options.get("plane_integrals"):
         return surface_integral_plane(run, surface, F_of_x)
-    G, roots, reason = surface_term_form(run, surface, F_of_x)
+    G, roots, reason = surface_term_form(run, surface, F_of_x, exact=False)
     if G is None:
         return surface_integral_plane(run, surface, F_of_x) if plane else (None, [], reason)
     constants = list(run.ctx.values)
