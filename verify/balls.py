@@ -76,12 +76,18 @@ def constant_balls(constants, values: dict, dps: int) -> Balls:
     """Rigorous balls of the candidate's constants around their computed ``values``."""
     prec = precision_bits(dps)
     balls: dict = {}
+    failures = []
     for c in order_constants(constants):
+        if c.symbol not in values:
+            failures.append(f"constant {c.symbol} has no computed value")
+            continue
         ball = _number_ball(c, balls, prec) if c.equation is None else _root_ball(c, values[c.symbol], balls, prec)
         if ball is None or not ball.is_finite():
-            return Balls(balls, f"constant {c.symbol} could not be enclosed rigorously")
+            failures.append(f"constant {c.symbol} could not be enclosed rigorously")
+            continue
         balls[c.symbol] = ball
-    return Balls(balls)
+    # The balls that could be proved are kept: a claim that needs none of the others can still use them.
+    return Balls(balls, failures[0] if failures else "")
 
 
 def _number_ball(c: Constant, balls: dict, prec: int):

@@ -457,6 +457,10 @@ def _decide_numeric(claim: Claim, ctx: DecisionContext, steps, note, limit: int 
                 failures.append((excess, p, value, scale))
     method = f"numeric: {evaluated} points at {ctx.working_dps} digits"
     if evaluated == 0:
+        if _region_is_empty(claim, ctx):
+            return Evidence(claim, Status.PROVED if ctx.symbolic else Status.CONFIRMED,
+                            "enclosure: the region is empty (every box of it is excluded by its sides)",
+                            steps=tuple(steps), dps=ctx.dps, tolerance=ctx.tolerance)
         return Evidence(claim, Status.INCONCLUSIVE, method, steps=tuple(steps),
                         note=(note + "; " if note else "") + "the expression could not be evaluated at any sample point")
     if not failures:
@@ -503,6 +507,15 @@ def _escalate(claim, ctx, failures, steps, note, evaluated) -> Evidence:
     return Evidence(claim, Status.CONFIRMED, f"numeric: {evaluated} points at {ctx.working_dps} digits, "
                     f"worst re-checked at {high} digits", residual=mpmath.mpf(0), steps=tuple(steps),
                     points=evaluated, dps=ctx.dps, tolerance=ctx.tolerance, note=(note + "; " if note else "") + text)
+
+
+def _region_is_empty(claim: Claim, ctx: DecisionContext) -> bool:
+    """No point satisfies the region's sides: the claim -1 >= 0 holds on it (by enclosure)."""
+    balls = ctx.balls     # those that could be proved suffice when the region needs no others
+    if not any(side != 0 for _, side in claim.region):
+        return False
+    vacuous = replace(claim, kind=ClaimKind.NONNEG, expr=sp.S.NegativeOne, slack_allowed=False)
+    return decide_by_enclosure(vacuous, ctx, balls.values)[0] == "proved"
 
 
 def _certified(claim: Claim, ctx: DecisionContext, point: Point) -> bool:

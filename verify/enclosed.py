@@ -89,6 +89,8 @@ def decide_by_enclosure(claim, ctx_, balls):
             # The region lies below the largest total b: x_i <= b - (the other lower bounds).
             top = sp.Max(*[b for _, b in claim.intervals])
             pieces = [[(l, top - (sum(lower, sp.S.Zero) - l)) for l in lower]]
+    if len(pieces) == 1:
+        pieces = [_capped(pieces[0], variables, region)]
     try:
         total_boxes, used_slack = 0, None
         for piece in pieces:
@@ -106,6 +108,23 @@ def decide_by_enclosure(claim, ctx_, balls):
     except UnsupportedExpression as why:
         return "undecided", None, f"no enclosure ({why})"
     return "proved", used_slack, f"{total_boxes} boxes"
+
+
+def _capped(spans, variables, region):
+    """Spans with an infinite upper end replaced by the cap a side x_k < c of the region gives."""
+    capped = list(spans)
+    for phi, side in region:
+        moving = [v for v in variables if phi.has(v)]
+        if len(moving) != 1 or not sp.Poly(phi, moving[0]).degree() == 1:
+            continue
+        (v,) = moving
+        slope = sp.diff(phi, v)
+        if not (slope * side).is_negative:        # the side bounds v from above only when side * slope < 0
+            continue
+        k = list(variables).index(v)
+        if capped[k][1] is sp.oo:
+            capped[k] = (capped[k][0], sp.solve(phi, v)[0])
+    return capped
 
 
 def _bound(expr, balls, prec):

@@ -7,6 +7,7 @@ from irmd.analytic.environment import action_symbols
 from irmd.analytic.library import build
 from irmd.analytic.library.bilateral import bilateral_trade, ybar
 from irmd.errors import ParameterError
+from irmd.status import Status, Verdict
 from irmd.verify import verify
 from irmd.verify.discrete import discrete_ivo_sum
 
@@ -41,10 +42,7 @@ def independent_value(h, g, dps):
         return bound((lo + hi) / 2)
 
 
-@pytest.mark.parametrize("h", ["1.5", "1.99", "1.01"])
-def test_verified_at_50_digits(h):
-    certificate = verify(build("bilateral-trade", {"h": h, "g": "1"}), dps=50)
-    assert_verified(certificate)
+def _matches_the_independent_value(certificate, h):
     expected = independent_value(h, 1, 50)
     with mpmath.workdps(60):
         assert abs(certificate.guarantee_lower - expected) < mpmath.mpf(10) ** -48
@@ -53,15 +51,39 @@ def test_verified_at_50_digits(h):
     assert "ybar" in certificate.to_dict()
 
 
+def test_verified_at_50_digits():
+    certificate = verify(build("bilateral-trade", {"h": "1.5", "g": "1"}), dps=50)
+    assert_verified(certificate)
+    assert certificate.check("bounds.saddle").status is Status.PROVED
+    _matches_the_independent_value(certificate, "1.5")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("h", ["1.01", "1.99"])
+def test_near_the_ends_of_the_interior_regime_is_confirmed(h):
+    # With exponent h/g - 1 = 1/100 or 99/100 the normaliser 1F1 has no closed form sympy integrates,
+    # so the masses (and the SVO identity below ybar) are only numeric: confirmed, and it says which.
+    certificate = verify(build("bilateral-trade", {"h": h, "g": "1"}), dps=50)
+    assert certificate.status is Verdict.CONFIRMED
+    assert any(line.startswith("information.distribution") for line in certificate.numeric_only)
+    _matches_the_independent_value(certificate, h)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("h", ["1.2", "1.9"])
 def test_verified_at_50_digits_more(h):
-    test_verified_at_50_digits(h)
+    certificate = verify(build("bilateral-trade", {"h": h, "g": "1"}), dps=50)
+    assert certificate.status in (Verdict.VERIFIED, Verdict.CONFIRMED)
+    _matches_the_independent_value(certificate, h)
 
 
+@pytest.mark.slow
 def test_positive_eps_reports_the_bound_and_its_limit():
     certificate = verify(build("bilateral-trade", {"h": "1.5", "g": "1", "eps": "1/10"}), dps=30)
-    assert_verified(certificate)
+    # The saddle point holds in the limit eps -> 0: numeric evidence of a limit, never a proof.
+    assert certificate.status is Verdict.CONFIRMED
+    assert certificate.check("bounds.saddle").status is Status.CONFIRMED
+    assert "in the limit eps -> 0" in certificate.check("bounds.saddle").detail
     with mpmath.workdps(40):
         assert certificate.potential_upper > certificate.guarantee_lower + mpmath.mpf("0.1")
         assert abs(certificate.potential_limit - certificate.guarantee_lower) < mpmath.mpf(10) ** -29
@@ -69,6 +91,7 @@ def test_positive_eps_reports_the_bound_and_its_limit():
     assert "potential_upper_limit" in data and data["potential_upper"] != data["potential_upper_limit"]
 
 
+@pytest.mark.slow
 def test_line_term_matches_the_discrete_ivo():
     # The singular line term is what the discrete IVO (23) sums to on fine grids.
     candidate = bilateral_trade(sp.Rational(3, 2), 1, sp.Rational(1, 2), sp.Rational(1, 10))
@@ -85,7 +108,9 @@ def test_line_term_matches_the_discrete_ivo():
 def test_zero_regime_is_reported():
     certificate = verify(build("bilateral-trade", {"h": "2.5", "g": "1"}), dps=30)
     assert certificate.regime == "zero"
-    assert_verified(certificate)
+    # The limit eps -> 0 is extrapolated from five members: confirmed, and it says so.
+    assert certificate.status is Verdict.CONFIRMED
+    assert "extrapolated" in certificate.check("bounds.saddle").detail
     assert certificate.guarantee_lower == 0 and certificate.potential_limit == 0
     assert certificate.potential_upper > 0  # at eps = 1/100 the bound is still positive
     assert [name for name, _ in certificate.skipped] == ["ivo.slackness"]

@@ -3,6 +3,7 @@ import mpmath
 import pytest
 import sympy as sp
 
+from irmd.analytic.constants import Constant
 from irmd.budget import Budget
 from irmd.status import Status
 from irmd.verify.claims import Claim, ClaimKind, DecisionContext, decide
@@ -18,9 +19,13 @@ def sqrt2(dps):
         return {c: mpmath.sqrt(2)}
 
 
-def context(values=None, dps=30, symbolic=True, escalate=sqrt2, guard=20):
+SQRT2 = (Constant(c, equation=c**2 - 2, bracket=(1, 2)),)
+
+
+def context(values=None, dps=30, symbolic=True, escalate=sqrt2, guard=20, constants=SQRT2):
     values = values if values is not None else sqrt2(dps + guard)
-    return DecisionContext(dps, values, Budget(20, 10), symbolic, guard=guard, escalate=escalate)
+    return DecisionContext(dps, values, Budget(20, 10), symbolic, guard=guard, escalate=escalate,
+                           constants=constants)
 
 
 def claim(kind, expr):
@@ -36,9 +41,9 @@ def claim(kind, expr):
     (ClaimKind.NONNEG, y**2 + 1, Status.PROVED),
     (ClaimKind.NONNEG, y - 5, Status.REFUTED),
     (ClaimKind.NONNEG, sp.exp(-y) * (2 - c**2) + y, Status.CONFIRMED),
-    (ClaimKind.BOUNDED, y / (1 + y), Status.CONFIRMED),
+    (ClaimKind.BOUNDED, y / (1 + y), Status.PROVED),       # continuous, limits 0 and 1 at the ends
     (ClaimKind.BOUNDED, sp.exp(y / 10), Status.REFUTED),
-    (ClaimKind.BOUNDED, 1 / (y + sp.Rational(1, 10)), Status.CONFIRMED),
+    (ClaimKind.BOUNDED, 1 / (y + sp.Rational(1, 10)), Status.PROVED),
     (ClaimKind.BOUNDED, 1 / y, Status.REFUTED),
 ])
 def test_statuses(kind, expr, expected):
@@ -64,7 +69,8 @@ def test_near_miss_that_vanishes_at_higher_precision_is_confirmed():
     a, b = sp.symbols("a b", positive=True)
     low = {a: mpmath.mpf(2), b: mpmath.mpf(2) + mpmath.mpf("1e-12")}
     evidence = decide(claim(ClaimKind.ZERO, a - b),
-                      context(low, dps=15, escalate=lambda d: {a: mpmath.mpf(2), b: mpmath.mpf(2)}))
+                      context(low, dps=15, escalate=lambda d: {a: mpmath.mpf(2), b: mpmath.mpf(2)},
+                              constants=(Constant(a, value=2), Constant(b, value=2))))
     assert evidence.status is Status.CONFIRMED
     assert "agree at" in evidence.note
 
@@ -72,7 +78,9 @@ def test_near_miss_that_vanishes_at_higher_precision_is_confirmed():
 def test_near_miss_that_persists_is_refuted():
     a, b = sp.symbols("a b", positive=True)
     low = {a: mpmath.mpf(2), b: mpmath.mpf(2) + mpmath.mpf("1e-12")}
-    evidence = decide(claim(ClaimKind.ZERO, a - b), context(low, dps=15, escalate=lambda d: dict(low)))
+    exact = (Constant(a, value=2), Constant(b, value=2 + sp.Rational(1, 10**12)))
+    evidence = decide(claim(ClaimKind.ZERO, a - b), context(low, dps=15, escalate=lambda d: dict(low),
+                                                            constants=exact))
     assert evidence.status is Status.REFUTED
     assert "persists" in evidence.note
 
