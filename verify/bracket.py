@@ -31,6 +31,7 @@ from irmd.errors import BudgetExceeded
 from .balls import enclose, precision_bits
 from .erlang_integrals import erlang_segment_integral
 from .signal_integrals import signal_segments
+from .tails import tail_enclosure
 
 
 #: Longest search for one antiderivative (seconds).
@@ -65,7 +66,7 @@ def _antiderivative(F: sp.Expr, budget):
                 return None, "the antiderivative sympy found does not differentiate back to the integrand"
     except BudgetExceeded as exceeded:
         return None, str(exceeded)
-    except (NotImplementedError, ValueError, TypeError, sp.PolynomialError) as error:
+    except Exception as error:  # noqa: BLE001 - sympy's integrator fails in many ways; none proves anything
         return None, f"sympy could not integrate ({type(error).__name__})"
     return A, ""
 
@@ -108,6 +109,9 @@ def enclose_integral(run, expr: sp.Expr) -> Enclosed:
         return Enclosed(reason=reason)
     total = sp.S.Zero
     for segment in segments:
+        if segment.upper is sp.oo and _grows_without_bound(run, segment):
+            return Enclosed(reason=f"the integrand on ({segment.lower}, oo) is proved to stay away from 0 or grow "
+                                   "in the far field (its tail enclosure)", diverges=True)
         closed = erlang_segment_integral(segment.integrand, segment.lower, segment.upper)
         if closed is not None:
             total += closed
@@ -120,6 +124,8 @@ def enclose_integral(run, expr: sp.Expr) -> Enclosed:
             lower = _one_sided(A, segment.lower, "+", run.ctx.budget)
         except BudgetExceeded as exceeded:
             return Enclosed(reason=str(exceeded))
+        except Exception as error:  # noqa: BLE001 - a failing limit only means no closed form here
+            return Enclosed(reason=f"sympy could not take the limits of the antiderivative ({type(error).__name__})")
         if upper is sp.oo or lower is -sp.oo:
             return Enclosed(reason=f"an antiderivative of the integrand on ({segment.lower}, {segment.upper}) is "
                                    f"{A}, which tends to {upper if upper is sp.oo else lower} at an end",
@@ -132,6 +138,25 @@ def enclose_integral(run, expr: sp.Expr) -> Enclosed:
         return Enclosed(arb(0))
     value, why = ball_of(run, total)
     return Enclosed(value, why)
+
+
+def _grows_without_bound(run, segment) -> bool:
+    """The integrand provably does not decay at infinity: |F| -> oo, or F >= c > 0 on a tail."""
+    balls = dict(run.ctx.balls.values)
+    # Functions of the constants alone (a normaliser 1F1(...; ybar)) enter as balls of their own.
+    integrand, prec = segment.integrand, precision_bits(run.ctx.dps + 10)
+    for k, atom in enumerate(sorted(integrand.atoms(sp.Function), key=sp.default_sort_key)):
+        if not atom.has(TOTAL) and atom.free_symbols <= set(balls):
+            ball = enclose(atom, balls, prec)
+            if ball.is_finite():
+                stand_in = sp.Dummy(f"c{k}")
+                balls[stand_in] = ball
+                integrand = integrand.xreplace({atom: stand_in})
+    for R in (2 ** 6, 2 ** 12):
+        found = tail_enclosure(integrand, TOTAL, R, balls)
+        if found is not None and (found.grows or found.lo > 0):
+            return True
+    return False
 
 
 def point_ball(run, expr: sp.Expr, point: sp.Expr):

@@ -115,7 +115,7 @@ def _capped(spans, variables, region):
     capped = list(spans)
     for phi, side in region:
         moving = [v for v in variables if phi.has(v)]
-        if len(moving) != 1 or not sp.Poly(phi, moving[0]).degree() == 1:
+        if len(moving) != 1 or not phi.is_polynomial(moving[0]) or sp.degree(phi, moving[0]) != 1:
             continue
         (v,) = moving
         slope = sp.diff(phi, v)

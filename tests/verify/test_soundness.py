@@ -41,6 +41,14 @@ SLOW = {
     "template: zero-mass wobble of sigma(., 1) at 1.15",
     "N=3 explicit",
     "N=4 explicit",
+    # 8-40 s each: found only by branch and bound after the sampled search saw nothing
+    "N=2 explicit: allocation shifted across the ray x_1 = 2 x_2",
+    "N=2 explicit: allocation cut in a wedge",
+    "template: allocation bump 1 - tanh^2 at 1.15",
+    "template: transfer dip at 11.5",
+    "template: transfer bump 1 - tanh^2 at 0.4321",
+    "template: negative dip of sigma(., 0) at 1.15",
+    "N=2 symmetric: total transfer + 1/10 beside K sin^2 + K cos^2 - K",
 }
 
 
@@ -71,7 +79,7 @@ def test_wrong_candidate_is_never_verified(name):
 def test_the_case_tables_are_consistent():
     assert len(cases.WRONG) >= 40
     named = set(cases.WRONG) | set(cases.CORRECT)
-    assert SLOW <= named and set(KNOWN_FAILURES) <= named  # no typos in the marks
+    assert SLOW <= named  # no typos in the marks
     assert all(case.wrong for case in cases.WRONG.values())
     assert not any(case.wrong for case in cases.CORRECT.values())
 

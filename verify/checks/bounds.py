@@ -57,13 +57,11 @@ class SaddleBounds(Check):
             if potential is not None:
                 values["potential_upper_limit"] = potential
         if guarantee is None or potential is None or g_status is not Status.CONFIRMED or p_status is not Status.CONFIRMED:
-            run.facts["bounds_equal"] = False
             return self.result(run, [], values, Status.INCONCLUSIVE, "; ".join(notes) or "bounds not established")
         with mpmath.workdps(run.ctx.working_dps):
             gap = potential - guarantee
             allowance = run.ctx.tolerance * max(abs(potential), abs(guarantee)) + abs(p_error)
             equal = abs(gap) <= allowance
-        run.facts["bounds_equal"] = equal
         values["gap"] = gap
         if equal:
             if limit is not None:
@@ -81,6 +79,16 @@ class SaddleBounds(Check):
             detail = (f"both bounds equal {mpmath.nstr(guarantee, 20)} to tolerance 1e-{run.ctx.dps} numerically "
                       f"(|gap| = {mpmath.nstr(abs(gap), 3)}); not proved: {why}")
             return self.result(run, [], values, Status.CONFIRMED, "; ".join([detail] + notes))
+        if not mpmath.isfinite(gap):
+            certified = "the potential bound is infinite"
+        else:   # (along a family the balls would be the member's, not the limit's)
+            certified = _certified_gap(run) if limit is None else None
+        if certified is None:
+            detail = (f"the bounds differ numerically (potential upper bound {mpmath.nstr(potential, 15)}, "
+                      f"guarantee lower bound {mpmath.nstr(guarantee, 15)}), but ball arithmetic does not certify "
+                      "the difference")
+            return self.result(run, [], values, Status.INCONCLUSIVE, "; ".join([detail] + notes))
+        notes.append(certified)
         if gap < 0:
             detail = ("weak duality violated: the guarantee lower bound exceeds the potential upper bound by "
                       f"{mpmath.nstr(-gap, 8)}, so a condition behind one of the bounds fails")
@@ -173,33 +181,55 @@ def prove_bracket(run):
         return None, "the surface terms were left out"
     slack = max((e.slack or 0 for e in run.results["svo.slackness"].evidence), default=0) \
         if "svo.slackness" in run.results else 0
-    model, lv = run.model, levels(run)
-    guarantee_expr = sum((prior * lv[state.label][0] for state, prior in zip(model.states, model.prior)
-                          if prior != 0), sp.S.Zero)
-    guarantee, why = ball_of(run, guarantee_expr)
+    guarantee, potential, why = bound_balls(run)
     if guarantee is None:
-        return None, f"guarantee bound: {why}"
-    potential, why = integral_ball(run, maximised_ivo(run))
-    if potential is None:
-        return None, f"potential integral: {why}"
-    terms = []
-    for surface, F in singular_terms(run):
-        G, roots, why = surface_term_form(run, surface, F)
-        if G is None:
-            return None, f"surface term: {why}"
-        for root, _ in roots:
-            term, why = point_ball(run, G, root)
-            if term is None:
-                return None, f"surface term on {surface.phi} = 0: {why}"
-            terms.append(term)
-    with ctx.workprec(precision_bits(run.ctx.dps + 10)):   # sums and endpoints round at the precision in force
-        potential = sum(terms, potential)
+        return None, why
+    with ctx.workprec(precision_bits(run.ctx.dps + 10)):   # endpoints round at the precision in force
         lower, upper = guarantee.lower() - slack, potential.upper()
         width = (upper - lower).upper()
         if not width <= arb(10) ** (-run.ctx.dps):
             return None, f"the proved bracket is {width.str(3, radius=False)} wide, more than the tolerance"
     return {"guarantee_lower_proved": _exact(lower), "potential_upper_proved": _exact(upper),
             "bracket_width": _exact(width)}, None
+
+
+def bound_balls(run):
+    """(guarantee ball, potential ball, why): both bounds' formulas enclosed in ball arithmetic (what they
+    are bounds of depends on the checks; this only encloses the numbers), or (None, None, why not)."""
+    model, lv = run.model, levels(run)
+    guarantee_expr = sum((prior * lv[state.label][0] for state, prior in zip(model.states, model.prior)
+                          if prior != 0 and lv[state.label][0] is not None), sp.S.Zero)
+    guarantee, why = ball_of(run, guarantee_expr)
+    if guarantee is None:
+        return None, None, f"guarantee bound: {why}"
+    potential, why = integral_ball(run, maximised_ivo(run))
+    if potential is None:
+        return None, None, f"potential integral: {why}"
+    terms = []
+    for surface, F in singular_terms(run):
+        G, roots, why = surface_term_form(run, surface, F)
+        if G is None:
+            return None, None, f"surface term: {why}"
+        for root, _ in roots:
+            term, why = point_ball(run, G, root)
+            if term is None:
+                return None, None, f"surface term on {surface.phi} = 0: {why}"
+            terms.append(term)
+    with ctx.workprec(precision_bits(run.ctx.dps + 10)):   # sums round at the precision in force
+        return guarantee, sum(terms, potential), ""
+
+
+def _certified_gap(run) -> str | None:
+    """Why the difference of the bounds is certified to exceed the tolerance, or None."""
+    guarantee, potential, _ = bound_balls(run)
+    if guarantee is None:
+        return None
+    with ctx.workprec(precision_bits(run.ctx.dps + 10)):
+        tolerance = arb(10) ** (-run.ctx.dps)
+        gap = potential - guarantee
+        if abs(gap) > tolerance:
+            return f"certified in ball arithmetic: P_upper - G_lower is in {gap.str(8)}"
+    return None
 
 
 def _exact(point: arb):

@@ -12,7 +12,7 @@ from flint import arb, ctx
 from irmd.status import Status, combine
 
 from ..balls import precision_bits
-from ..bracket import ball_of, enclose_integral
+from ..bracket import Enclosed, ball_of, enclose_integral
 from ..claims import ClaimKind
 from ..diagnostics import number, point_text
 from ..signal_integrals import integrate_over_signals
@@ -82,7 +82,7 @@ def _mass(run, label, density, prior, signed: bool):
     not a certificate), which is then inconclusive.
     """
     tolerance = arb(10) ** (-run.ctx.dps)
-    enclosed = enclose_integral(run, density)
+    enclosed = Enclosed(reason="numbers only") if run.options.get("numeric_masses") else enclose_integral(run, density)
     target, _ = ball_of(run, prior)
     if enclosed.diverges and signed:
         return Status.REFUTED, mpmath.inf, f"mass of state {label} is infinite: {enclosed.reason}"
