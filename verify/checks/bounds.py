@@ -206,7 +206,8 @@ def bound_balls(run):
     if potential is None:
         return None, None, f"potential integral: {why}"
     terms = []
-    for surface, F in singular_terms(run):
+    # The balls are of the bounds as computed: without the jump terms when they were left out.
+    for surface, F in singular_terms(run) if run.options.get("include_jump_terms", True) else ():
         G, roots, why = surface_term_form(run, surface, F)
         if G is None:
             return None, None, f"surface term: {why}"
