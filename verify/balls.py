@@ -116,3 +116,12 @@ def _root_ball(c: Constant, value, balls: dict, prec: int):
                 return arb(centre, radius)
             radius *= 2 ** 16
     return None
+
+
+def exact_or_ball(expr, balls: dict, prec: int):
+    """A bound of a region: the exact rational it is, or the ball of its closed form (None if not finite)."""
+    expr = sp.sympify(expr)
+    if expr.is_Rational:
+        return expr
+    value = enclose(expr, balls, prec)
+    return value if value.is_finite() else None

@@ -23,7 +23,7 @@ from irmd.analytic.special import ErlangCDF, ErlangPDF, ErlangSF, erlang_ratio_f
 from irmd.budget import Budget
 from irmd.errors import BudgetExceeded
 
-from .balls import enclose, precision_bits
+from .balls import exact_or_ball, precision_bits
 from .enclosure import prove_on_box
 from .tails import tail_enclosure
 
@@ -83,7 +83,8 @@ def bounded_by_enclosure(piece: sp.Expr, variable: sp.Symbol, lower, upper, ball
                          seconds: float):
     """(True, how) when branch and bound in ball arithmetic encloses ``piece`` on [lower, upper]
     (the tail beyond a finite point enclosed by :func:`irmd.verify.tails.tail_enclosure`)."""
-    from_balls = [_end(lower, balls, dps), sp.oo if upper is sp.oo else _end(upper, balls, dps)]
+    from_balls = [exact_or_ball(lower, balls, precision_bits(dps)),
+                  sp.oo if upper is sp.oo else exact_or_ball(upper, balls, precision_bits(dps))]
     if any(end is None for end in from_balls):
         return None, "an end of the interval could not be enclosed"
     rewritten = erlang_ratio_form(piece)
@@ -102,11 +103,3 @@ def tail_bounds(expr, variable, R, constants):
     """The tail hook of :func:`irmd.verify.enclosure.prove_on_box`: (lo, hi) over [R, oo), or None."""
     found = tail_enclosure(expr, variable, R, constants)
     return None if found is None or found.grows else (found.lo, found.hi)
-
-
-def _end(expr, balls: dict, dps: int):
-    expr = sp.sympify(expr)
-    if expr.is_Rational:
-        return expr
-    value = enclose(expr, balls, precision_bits(dps))
-    return value if value.is_finite() else None

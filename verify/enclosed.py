@@ -24,7 +24,7 @@ from flint import arb, ctx
 from irmd.analytic.special import erlang_ratio_form
 from irmd.errors import BudgetExceeded
 
-from .balls import enclose, exact_rational, precision_bits
+from .balls import exact_or_ball, exact_rational, precision_bits
 from .enclosure import UnsupportedExpression, arb_function, prove_on_box
 from .bounded import tail_bounds
 
@@ -94,8 +94,8 @@ def decide_by_enclosure(claim, ctx_, balls):
     try:
         total_boxes, used_slack = 0, None
         for piece in pieces:
-            low = [_bound(a, balls, prec) for a, _ in piece]
-            high = [sp.oo if b is sp.oo else _bound(b, balls, prec) for _, b in piece]
+            low = [exact_or_ball(a, balls, prec) for a, _ in piece]
+            high = [sp.oo if b is sp.oo else exact_or_ball(b, balls, prec) for _, b in piece]
             if any(v is None for v in low + high):
                 return "undecided", None, "a bound of the region could not be enclosed"
             outcome = prove_on_box(kind, expr, variables, low, high, balls, region=tuple(region), slack=slack,
@@ -125,15 +125,6 @@ def _capped(spans, variables, region):
         if capped[k][1] is sp.oo:
             capped[k] = (capped[k][0], sp.solve(phi, v)[0])
     return capped
-
-
-def _bound(expr, balls, prec):
-    """An exact rational bound, or the ball of a closed form of constants."""
-    expr = sp.sympify(expr)
-    if expr.is_Rational:
-        return expr
-    value = enclose(expr, balls, prec)
-    return value if value.is_finite() else None
 
 
 def certify_violation(claim, balls, point: dict, tolerance, dps: int, magnitude=None) -> bool:
