@@ -281,3 +281,37 @@ def erlang_ratio_form(expr: sp.Expr) -> sp.Expr:
         return mul
 
     return expr.replace(lambda e: e.is_Mul and e.has(ErlangCDF), rewrite) if expr.has(ErlangCDF) else expr
+
+
+#: Shifts farther apart than this are left alone (each one nests the previous expression once more).
+CONTIGUOUS_MAX_SHIFT = 8
+
+
+def contiguous_1f1(expr: sp.Expr) -> sp.Expr:
+    r"""``expr`` with every :math:`M_{\alpha+k}(y) = {}_1F_1(\alpha+k; \alpha+k+1; y)` (k = 1, 2, ...)
+    written through the lowest one present, :math:`M_\alpha`.
+
+    From the series :math:`M_\alpha = \sum_j \frac{\alpha}{\alpha+j}\frac{y^j}{j!}` (any alpha > 0):
+    :math:`y M_\alpha' = \alpha(e^y - M_\alpha)` and :math:`M_\alpha' = \frac{\alpha}{\alpha+1} M_{\alpha+1}`,
+    so :math:`M_{\alpha+1} = (\alpha+1)(e^y - M_\alpha)/y` exactly.  Derivatives of the bilateral
+    trade's allocation bring in such neighbours, which no simplification relates to M_alpha."""
+    families: dict = {}
+    for atom in expr.atoms(sp.hyper):
+        (numerators, denominators, argument) = atom.args
+        if len(numerators) != 1 or len(denominators) != 1:
+            continue
+        (alpha,), (beta,) = numerators, denominators
+        if not (alpha.is_Rational and alpha > 0 and beta - alpha == 1):
+            continue
+        families.setdefault((argument, alpha - sp.floor(alpha)), []).append(alpha)
+    replacements = {}
+    for (argument, _), alphas in families.items():
+        base = min(alphas)
+        if len(alphas) < 2 or max(alphas) - base > CONTIGUOUS_MAX_SHIFT:
+            continue
+        current = sp.hyper([base], [base + 1], argument)
+        for shift in range(1, int(max(alphas) - base) + 1):
+            current = (base + shift) * (sp.exp(argument) - current) / argument
+            if base + shift in alphas:
+                replacements[sp.hyper([base + shift], [base + shift + 1], argument)] = current
+    return expr.xreplace(replacements) if replacements else expr

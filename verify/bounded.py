@@ -9,7 +9,9 @@ functions are written out and the piece is put over one denominator, the piece
 is built from polynomials, exponentials and integer powers only, and the
 denominator has one strict sign on the interval (proved as in the sign proofs:
 substitute the interval's ends and read off signs).  Where that argument does not
-apply, :func:`bounded_by_enclosure` encloses the piece by branch and bound in ball
+apply, :func:`bounded_by_monotone_quotients` reads boundedness off sums of Erlang
+quotients that are monotone by their series (the auction's transfer for any N), and
+:func:`bounded_by_enclosure` encloses the piece by branch and bound in ball
 arithmetic instead (quotients G_n/g_n written as entire functions first).
 """
 from __future__ import annotations
@@ -23,7 +25,7 @@ from irmd.analytic.special import ErlangCDF, ErlangPDF, ErlangSF, erlang_ratio_f
 from irmd.budget import Budget
 from irmd.errors import BudgetExceeded
 
-from .balls import exact_or_ball, precision_bits
+from .balls import enclose, exact_or_ball, precision_bits
 from .enclosure import prove_on_box
 from .tails import tail_enclosure
 
@@ -77,6 +79,63 @@ def prove_bounded_piece(piece: sp.Expr, variable: sp.Symbol, lower, upper, budge
     except (NotImplementedError, ValueError, TypeError, sp.PolynomialError) as error:
         return None, f"sympy could not take the limits ({type(error).__name__})"
     return True, [f"continuous on ({lower}, {upper}) with limits {ends[0]} and {ends[1]} at its ends"]
+
+
+def _monotone_quotient(term: sp.Expr, variable: sp.Symbol):
+    r"""("decreasing" | "increasing", coefficient) when ``term`` is a coefficient free of ``variable``
+    times a quotient of Erlang functions that is monotone on (0, oo), else None.
+
+    With :math:`\bar G_n(y)/g_m(y) = \sum_{k<n} \frac{(m-1)!}{k!} y^{k-m+1}` every power is
+    non-positive when n <= m, so the quotient is positive and non-increasing; with
+    :math:`G_n(y)/g_m(y) = \sum_{k \ge n} \frac{(m-1)!}{k!} y^{k-m+1}` every power is positive when
+    n >= m, so it is positive and increasing."""
+    coefficient, quotient = sp.S.One, sp.S.One
+    for factor in sp.Mul.make_args(term):
+        if factor.has(variable):
+            quotient *= factor
+        else:
+            coefficient *= factor
+    numerator, denominator = quotient.as_numer_denom()
+    if not (isinstance(denominator, ErlangPDF) and isinstance(numerator, (ErlangSF, ErlangCDF))):
+        return None
+    (n, y), (m, y_below) = numerator.args, denominator.args
+    if y != variable or y_below != variable or not (n.is_Integer and m.is_Integer and n >= 1 and m >= 1):
+        return None
+    if isinstance(numerator, ErlangSF) and n <= m:
+        return "decreasing", coefficient
+    if isinstance(numerator, ErlangCDF) and n >= m:
+        return "increasing", coefficient
+    return None
+
+
+def bounded_by_monotone_quotients(piece: sp.Expr, variable: sp.Symbol, lower, upper, balls: dict, dps: int):
+    """(True, how) when ``piece`` is a sum of finite constants and finite constants times monotone
+    positive Erlang quotients (:func:`_monotone_quotient`), each finite at the end it is largest
+    towards: a decreasing one needs lower > 0, an increasing one a finite upper end.  Each term then
+    lies between its values at the interval's ends.  Else (None, why)."""
+    prec = precision_bits(dps)
+    low = enclose(lower, balls, prec)
+    with ctx.workprec(prec):
+        positive_lower, nonnegative_lower = low > 0, low >= 0
+    if not nonnegative_lower:
+        return None, f"the interval's lower end {lower} is not proved non-negative"
+    terms = sp.Add.make_args(sp.expand(piece, deep=False, power_base=False, power_exp=False, log=False))
+    kinds = set()
+    for term in terms:
+        found = _monotone_quotient(term, variable) if term.has(variable) else ("constant", term)
+        if found is None:
+            return None, f"{term} is not a constant times a monotone Erlang quotient"
+        kind, coefficient = found
+        with ctx.workprec(prec):
+            if not enclose(coefficient, balls, prec).is_finite():
+                return None, f"the coefficient {coefficient} could not be enclosed"
+        if kind == "decreasing" and not positive_lower:
+            return None, f"{term} is decreasing but the interval's lower end {lower} is not proved positive"
+        if kind == "increasing" and upper is sp.oo:
+            return None, f"{term} is increasing on an unbounded interval"
+        kinds.add(kind)
+    return True, [f"on ({lower}, {upper}) a sum of constants times positive Erlang quotients that are "
+                  f"monotone by their series ({', '.join(sorted(kinds))}), each between its values at the ends"]
 
 
 def bounded_by_enclosure(piece: sp.Expr, variable: sp.Symbol, lower, upper, balls: dict, dps: int,

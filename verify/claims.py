@@ -32,15 +32,16 @@ import sympy as sp
 
 from irmd.analytic.constants import mpmath_function
 from irmd.analytic.environment import TOTAL
-from irmd.analytic.special import (EXPAND_MAX_ORDER, ErlangCDF, ErlangPDF, ErlangSF, erlang_lowest_order_form,
-                                   expand_erlang)
+from irmd.analytic.special import (EXPAND_MAX_ORDER, ErlangCDF, ErlangPDF, ErlangSF, contiguous_1f1,
+                                   erlang_lowest_order_form, expand_erlang)
 from irmd.budget import Budget
 from irmd.errors import BudgetExceeded
 from irmd.status import Status
 
 from .balls import constant_balls, enclose, precision_bits
-from .bounded import bounded_by_enclosure, prove_bounded_piece
+from .bounded import bounded_by_enclosure, bounded_by_monotone_quotients, prove_bounded_piece
 from .enclosed import certify_violation, decide_by_enclosure
+from .local_search import climb, region_test
 from .partition import partition, total_form
 from .regions import Surface
 from .sampling import Box, Point, in_closure
@@ -213,10 +214,14 @@ def _known_relations(claim: Claim, ctx: DecisionContext):
     if exact:
         yield ("substitute the exact values " + ", ".join(f"{k} = {v}" for k, v in exact.items()),
                lambda expr: expr.xreplace(exact))
+    if contiguous_1f1(claim.expr) != claim.expr:
+        yield (_CONTIGUOUS, contiguous_1f1)
     for constant in ctx.constants:
         if constant.equation is None or not claim.expr.has(constant.symbol):
             continue
         forms = [(constant.equation, lambda expr: expr, "")]
+        if contiguous_1f1(claim.expr) != claim.expr:
+            forms.append((contiguous_1f1(constant.equation), contiguous_1f1, "with the contiguous 1F1 relation, "))
         if constant.equation.has(sp.hyper) or claim.expr.has(sp.hyper):
             with ctx.budget.step("hypergeometric functions in closed form"):
                 expanded = sp.hyperexpand(constant.equation)
@@ -234,6 +239,10 @@ def _known_relations(claim: Claim, ctx: DecisionContext):
                     elimination = {atom: solutions[0]}
                     yield (f"use the equation of {constant.symbol} ({how}{equation} = 0): {atom} = {solutions[0]}",
                            lambda expr, prepare=prepare, elimination=elimination: prepare(expr).xreplace(elimination))
+
+
+_CONTIGUOUS = ("write each 1F1(alpha + k; alpha + k + 1; y) through 1F1(alpha; alpha + 1; y) = M by the contiguous "
+               "relation 1F1(alpha + 1; alpha + 2; y) = (alpha + 1)(e^y - M)/y")
 
 
 def _hyperexpanded(expr: sp.Expr, ctx: DecisionContext) -> sp.Expr:
@@ -440,7 +449,7 @@ def _decide_numeric(claim: Claim, ctx: DecisionContext, steps, note, limit: int 
     constants = list(ctx.values)
     fn = _term_function(claim.expr, claim.variables, constants)
     interior = tuple(mpmath.mpf(1) for _ in claim.variables)
-    failures, evaluated, worst = [], 0, mpmath.mpf(0)
+    failures, evaluated, worst, ranked = [], 0, mpmath.mpf(0), []
     with mpmath.workdps(ctx.working_dps):
         numbers = [ctx.values[c] for c in constants]
         tol = ctx.tolerance
@@ -453,8 +462,11 @@ def _decide_numeric(claim: Claim, ctx: DecisionContext, steps, note, limit: int 
             residual = abs(value) if claim.kind is ClaimKind.ZERO else max(-value, mpmath.mpf(0))
             if scale > 0:
                 worst = max(worst, residual / scale)
+                ranked.append((_signed_residual(claim.kind, value) / scale, p))
             if excess > 0:
                 failures.append((excess, p, value, scale))
+        if not failures and ranked and limit is None:
+            failures = _searched_failures(claim, ctx, fn, numbers, ranked)
     method = f"numeric: {evaluated} points at {ctx.working_dps} digits"
     if evaluated == 0:
         if _region_is_empty(claim, ctx):
@@ -467,6 +479,30 @@ def _decide_numeric(claim: Claim, ctx: DecisionContext, steps, note, limit: int 
         return Evidence(claim, Status.CONFIRMED, method, residual=worst, steps=tuple(steps), points=evaluated,
                         dps=ctx.dps, tolerance=ctx.tolerance, note=note)
     return _escalate(claim, ctx, failures, steps, note, evaluated)
+
+
+def _signed_residual(kind: ClaimKind, value):
+    """What a violation makes large: |value| for an identity, -value for an inequality."""
+    return abs(value) if kind is ClaimKind.ZERO else -value
+
+
+def _searched_failures(claim: Claim, ctx: DecisionContext, fn, numbers, ranked) -> list:
+    """Failures found by climbing the residual from the worst sample points (to be re-checked)."""
+    constants = list(ctx.values)
+    lower = [mpmath.mpf(mpmath_function(sp.sympify(b), constants)(*numbers)) for b in claim.box.lower]
+    inside = region_test(claim.variables, lower, claim.region, claim.intervals, constants, numbers)
+
+    def objective(x):
+        value, scale = _evaluate(fn, x, numbers)
+        return None if value is None or not scale > 0 else _signed_residual(claim.kind, value) / scale
+
+    ranked.sort(key=lambda pair: pair[0], reverse=True)
+    found = []
+    for _, x in climb(objective, [p for _, p in ranked], inside):
+        value, scale = _evaluate(fn, x, numbers)
+        if value is not None and (excess := _violation(claim.kind, value, scale, ctx.tolerance)) > 0:
+            found.append((excess, Point(x, ()), value, scale))
+    return found
 
 
 def _escalate(claim, ctx, failures, steps, note, evaluated) -> Evidence:
@@ -619,6 +655,9 @@ def _bounded_piece(piece: sp.Expr, claim: Claim, spans, ctx: DecisionContext):
         steps = []
         for lower, upper in spans:
             proved, found = prove_bounded_piece(one, variable, lower, upper, ctx.budget)
+            if not proved and ctx.balls.ok:
+                proved, found = bounded_by_monotone_quotients(one, variable, lower, upper, ctx.balls.values,
+                                                              ctx.dps + 10)
             if not proved and ctx.balls.ok:
                 remaining = ctx.budget.remaining()
                 proved, found = bounded_by_enclosure(one, variable, lower, upper, ctx.balls.values, ctx.dps + 10,

@@ -3,7 +3,7 @@ import pytest
 import sympy as sp
 
 from irmd.analytic.special import (
-    ErlangCDF, ErlangPDF, ErlangSF, erlang_cdf, erlang_pdf, erlang_sf, expand_erlang,
+    ErlangCDF, ErlangPDF, ErlangSF, contiguous_1f1, erlang_cdf, erlang_pdf, erlang_sf, expand_erlang,
 )
 
 y = sp.Symbol("y", positive=True)
@@ -41,3 +41,27 @@ def test_huge_order_stays_unevaluated_and_evaluates_with_mpmath():
 def test_latex_names():
     assert sp.latex(ErlangCDF(3, y)) == r"G_{3}\left(y\right)"
     assert sp.latex(ErlangPDF(3, y)) == r"g_{3}\left(y\right)"
+
+
+@pytest.mark.parametrize("alpha", [sp.Rational(1, 100), sp.Rational(1, 2), sp.Rational(99, 100), sp.Rational(7, 3)])
+@pytest.mark.parametrize("shift", [1, 2, 3])
+def test_contiguous_relation_agrees_with_mpmath(alpha, shift):
+    expr = sp.hyper([alpha + shift], [alpha + shift + 1], 3 * y) + sp.hyper([alpha], [alpha + 1], 3 * y)
+    rewritten = contiguous_1f1(expr)
+    assert rewritten.atoms(sp.hyper) == {sp.hyper([alpha], [alpha + 1], 3 * y)}
+    for point in (sp.Rational(1, 7), 2, 11):
+        with mpmath.workdps(40):
+            want = (mpmath.hyp1f1(alpha + shift, alpha + shift + 1, 3 * point)
+                    + mpmath.hyp1f1(alpha, alpha + 1, 3 * point))
+            got = sp.N(rewritten.xreplace({y: point}), 40)
+            assert abs(got - want) < mpmath.mpf(10) ** -30 * abs(want)
+
+
+def test_contiguous_relation_leaves_other_families_alone():
+    # Parameters that differ by a non-integer, other arguments, or b - a != 1 are not related.
+    expr = sp.hyper([sp.Rational(1, 3)], [sp.Rational(4, 3)], y) + sp.hyper([sp.Rational(1, 2)], [sp.Rational(3, 2)], y)
+    assert contiguous_1f1(expr) == expr
+    other = sp.hyper([sp.Rational(1, 3)], [sp.Rational(4, 3)], y) + sp.hyper([sp.Rational(4, 3)], [sp.Rational(7, 3)], 2 * y)
+    assert contiguous_1f1(other) == other
+    wider = sp.hyper([sp.Rational(1, 3)], [sp.Rational(5, 3)], y) + sp.hyper([sp.Rational(4, 3)], [sp.Rational(8, 3)], y)
+    assert contiguous_1f1(wider) == wider

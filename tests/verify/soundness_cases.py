@@ -15,7 +15,9 @@ test, is likely to miss it.  The classes of fooling:
 5. transfers that are unbounded but grow slowly (log, tenth root);
 6. the symmetric model with one bidder (an entry fee that s/y T(y) hides);
 7. certificates that leave out a check the verdict needs;
-8. bad constants (NaN, complex, infinite, ambiguous roots): bad input.
+8. the proofs beyond simplification (monotone Erlang quotients, the contiguous
+   relation of 1F1, the table antiderivative), each given a near miss;
+9. bad constants (NaN, complex, infinite, ambiguous roots): bad input.
 
 The correct candidates (``CORRECT``) are the template that ``irmd new`` writes,
 the built-in auction, the auction written coordinate by coordinate, and
@@ -53,7 +55,7 @@ from irmd.analytic.candidate import make_candidate
 from irmd.analytic.constants import Constant
 from irmd.analytic.environment import OWN, TOTAL, Environment, State, action_symbols
 from irmd.analytic.information import Information
-from irmd.analytic.library import auction
+from irmd.analytic.library import auction, bilateral
 from irmd.analytic.library.auction import common_value_auction
 from irmd.analytic.mechanism import Mechanism
 from irmd.analytic.outcomes import Interval, Simplex
@@ -573,8 +575,50 @@ EXCLUDED_CHECKS = {
         "lambda(., 1) dips below L_1 near 1.15, and the certificate leaves svo.slackness out", rejectable=True),
 }
 
+def _auction_level_raised(n, by):
+    """The auction whose L_1 is (36) plus ``by``: T still solves its ODE with that L_1, but the
+    constant left over in T's upper piece is -by, and -by / g_N(y) grows like e^y / y^(N-1)."""
+    exact = n * ErlangCDF(n, auction.ybar) / auction.ybar + 1 - ErlangCDF(n - 1, auction.ybar)
+    return common_value_auction(n, HALF, L1=exact + by)
+
+
+def _auction_upper_piece_one_order_up(n):
+    """T's upper piece with G-bar_N(y) replaced by G-bar_(N+1)(y): G-bar_(N+1)/g_N grows like y/N."""
+    lower, upper = auction_T_pieces(n)
+    y = y_symmetric
+    return common_value_auction(n, HALF, T_closed=sp.Piecewise(
+        (lower, y <= auction.ybar), (upper.xreplace({ErlangSF(n, y): ErlangSF(n + 1, y)}), True)))
+
+
+def _bilateral(h, **overrides):
+    return bilateral.bilateral_trade(sp.Rational(h), 1, HALF, **overrides)
+
+
+def _bilateral_level_raised(h, by):
+    return _bilateral(h, L=1 - (sp.Rational(h) - 1) / bilateral.ybar + by)
+
+
+# The proofs that need more than simplification -- Erlang quotients monotone by their series (the
+# auction's T for large N), the contiguous relation of 1F1 and the table antiderivative
+# y^(p+1)/(p+1) 1F1(p+1; p+2; y) (bilateral trade near the ends of its interior regime) -- each
+# with a mutant that a careless version of that proof would pass.
+PROOF_ROUTES = {
+    "N=1000 symmetric: L_1 raised by 1e-30": Case(
+        lambda: _auction_level_raised(1000, power_of_ten(-30)),
+        "T's upper piece keeps -1e-30 / g_N(y), which grows like e^y / y^999: T is unbounded"),
+    "N=50 symmetric: T's upper piece one Erlang order up": Case(
+        lambda: _auction_upper_piece_one_order_up(50),
+        "G-bar_51(y) / g_50(y) grows like y / 50: T is unbounded (and misses its ODE)"),
+    "bilateral h=1.01: L raised by 1e-30": Case(
+        lambda: _bilateral_level_raised("1.01", power_of_ten(-30)),
+        "q(ybar) = 1 + 1e-28 or so: the allocation exceeds 1 just below ybar"),
+    "bilateral h=1.99: density exponent off by 1e-6": Case(
+        lambda: _bilateral("1.99", exponent=sp.Rational(199, 100) + power_of_ten(-6)),
+        "rho = A e^y y^-(b + 1e-6) is not the density the transfer PDE (27) and the SVO levels need"),
+}
+
 WRONG = {**NARROW_FEATURES, **FAR_FIELD, **HIDDEN_REGIONS, **CANCELLATION, **SLOW_GROWTH, **ONE_BIDDER,
-         **EXCLUDED_CHECKS}
+         **EXCLUDED_CHECKS, **PROOF_ROUTES}
 
 
 # --------------------------------------------------------------------------- bad input

@@ -6,6 +6,8 @@ from scipy.optimize import brentq
 from scipy.special import gammainc
 
 from irmd.analytic.library import build
+from irmd.analytic.library.auction import common_value_auction, ybar
+from irmd.analytic.special import ErlangCDF
 from irmd.status import Verdict
 from irmd.verify import verify
 
@@ -55,16 +57,21 @@ def test_numeric_range_verifies(n):
         assert abs(certificate.potential_upper - independent_value(n, "1/2", 50)) < mpmath.mpf(10) ** -49
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("n", [1000, 10000])
-def test_large_n_uses_the_erlang_structure(n):
+@pytest.mark.parametrize("n", [1000, 10000, 1000000])
+def test_large_n_is_proved_through_the_erlang_structure(n):
+    # T's boundedness beyond ybar: a sum of Erlang quotients that are monotone by their series.
     certificate = verify(build("common-value-auction", {"N": n, "mu1": "0.5"}), dps=50)
-    # Every identity is proved for any N; for large N the boundedness of T may be only numeric.
-    assert certificate.status in (Verdict.VERIFIED, Verdict.CONFIRMED), certificate.summary()
-    assert all(line.startswith(("mechanism.feasibility: transfer", "bounds.saddle"))
-               for line in certificate.numeric_only), certificate.numeric_only
+    assert_verified(certificate)
     with mpmath.workdps(60):
         assert abs(certificate.potential_upper - independent_value(n, "1/2", 50)) < mpmath.mpf(10) ** -49
+
+
+@pytest.mark.parametrize("n", [1000, 10000])
+def test_large_n_with_a_wrong_level_is_not_verified(n):
+    # With L_1 off by 10^-30 the constant left over in T's upper piece is c / g_N(y), which grows.
+    wrong = n * ErlangCDF(n, ybar) / ybar + 1 - ErlangCDF(n - 1, ybar) + sp.Rational(1, 10**30)
+    certificate = verify(common_value_auction(n, "1/2", L1=wrong), dps=50)
+    assert certificate.status is not Verdict.VERIFIED, certificate.summary()
 
 
 def test_precision_does_not_leak_and_is_reported():

@@ -7,6 +7,7 @@ from irmd.analytic.constants import Constant
 from irmd.budget import Budget
 from irmd.status import Status
 from irmd.verify.claims import Claim, ClaimKind, DecisionContext, decide
+from irmd.verify.regions import Surface
 from irmd.verify.sampling import Box
 
 y = sp.Symbol("y", real=True, nonnegative=True)
@@ -90,3 +91,23 @@ def test_simplification_over_budget_is_inconclusive_then_numeric():
     ctx = DecisionContext(20, sqrt2(40), Budget(0.0001, 0.0001), True, escalate=sqrt2)
     evidence = decide(claim(ClaimKind.ZERO, hard + (c**2 - 2)), ctx)
     assert evidence.status is Status.CONFIRMED  # numeric fallback, never "proved"
+
+
+@pytest.mark.parametrize("centre", ["1.2345", "6.789", "0.0777"])
+def test_the_numeric_search_climbs_to_a_dip_between_sample_points(centre):
+    # (y - centre)^2 - 10^-7 < 0 only within 3.2e-4 of the centre, far narrower than the sample
+    # spacing: the sample alone sees a positive function; climbing from its worst points finds the
+    # dip, and the failure is certified in ball arithmetic (symbolic proofs off, so nothing else could).
+    dip = (y - sp.Rational(centre)) ** 2 - sp.Rational(1, 10**7)
+    evidence = decide(claim(ClaimKind.NONNEG, dip), context(symbolic=False))
+    assert evidence.status is Status.REFUTED, evidence
+    assert abs(evidence.witness[y] - mpmath.mpf(centre)) < mpmath.mpf("3.2e-4")
+
+
+def test_the_numeric_search_stays_inside_the_region():
+    # Negative only below y = 1, outside the region y > 2: the climb must not step out of it.
+    side = Surface(y - 2)
+    outside = Claim("test", ClaimKind.NONNEG, y - 1 + sp.Rational(1, 10**6) * (y - 3) ** 2, box,
+                    region=((side, 1),), surfaces=(side,), intervals=((2, sp.oo),))
+    evidence = decide(outside, context(symbolic=False))
+    assert evidence.status is Status.CONFIRMED, evidence
