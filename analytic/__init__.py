@@ -9,7 +9,15 @@ else.
 from .candidate import Candidate, make_candidate  # noqa: F401
 from .constants import Constant  # noqa: F401
 from .environment import (  # noqa: F401
-    OWN, TOTAL, Environment, Family, State, SymmetricEnvironment, action_symbols, allocation, transfers,
+    OWN,
+    TOTAL,
+    Environment,
+    Family,
+    State,
+    SymmetricEnvironment,
+    action_symbols,
+    allocation,
+    transfers,
 )
 from .functions import DefinedFunction  # noqa: F401
 from .information import Information, SymmetricInformation  # noqa: F401

@@ -27,6 +27,7 @@ from .environment import OWN, TOTAL, Environment, SymmetricEnvironment
 from .functions import DefinedFunction
 from .information import Information, SymmetricInformation
 from .mechanism import Mechanism, SymmetricMechanism, check_outcome_keys
+from .numeric import NumericCandidate
 
 
 @dataclass(frozen=True)
@@ -102,8 +103,6 @@ class Candidate:
 
     def numeric(self, dps: int = 30):
         """Numeric evaluator of the mechanism and densities (see :mod:`irmd.analytic.numeric`)."""
-        from .numeric import NumericCandidate
-
         return NumericCandidate(self, dps)
 
     def _repr_latex_(self) -> str:
@@ -165,7 +164,8 @@ class Candidate:
             if label not in labels:
                 raise CandidateError(f"SVO level given for unknown state {label!r}")
             self._check_symbols(expr, constants, f"SVO level of state {label}", set())
-        for expr, what in ((self.mechanism.lower, "mechanism lower bound"), (self.information.lower, "signal lower bound")):
+        for expr, what in ((self.mechanism.lower, "mechanism lower bound"),
+                           (self.information.lower, "signal lower bound")):
             self._check_symbols(expr, constants, what, set())
 
     @staticmethod

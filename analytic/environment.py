@@ -28,6 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
+import numpy as np
 import sympy as sp
 
 from irmd.errors import CandidateError
@@ -214,8 +215,6 @@ class Environment:
         ordered as :attr:`coordinates` and states as :attr:`states`, so that
         ``u_i(c, theta_s) = U0[i, s] + U[i, s] @ c`` and ``w(c, theta_s) = W0[s] + W[s] @ c``.
         """
-        import numpy as np
-
         coords = self.coordinates
         n, m, d = self.agents, len(self.states), len(coords)
         U0 = np.zeros((n, m))

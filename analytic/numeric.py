@@ -15,21 +15,19 @@ from __future__ import annotations
 from typing import Sequence
 
 import mpmath
-import sympy as sp
 
+from irmd.budget import Budget
 from irmd.errors import CandidateError
 
 from .constants import mpmath_function, solve_constants
 from .environment import OWN, TOTAL
+from .resolve import resolve
 
 
 class NumericCandidate:
     """Evaluate ``outcome(x)`` and ``density(x, state)`` of a candidate at action profiles."""
 
     def __init__(self, candidate, dps: int = 30):
-        from irmd.budget import Budget
-        from irmd.verify.resolve import resolve
-
         self.candidate = candidate
         self.dps = dps
         self.values = solve_constants(candidate.constants, dps + 10)

@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Union
 
+import mpmath
 import sympy as sp
 
 from irmd.errors import CandidateError
@@ -119,8 +120,6 @@ def factor_maximum_numeric(factor: Factor, coefficients: dict, bounds: dict | No
     semantics by mpmath).  Returns ``(value, maximiser)`` where the maximiser maps each
     coordinate to a value attaining the maximum (``inf``/``-inf`` for unbounded).
     """
-    import mpmath
-
     if isinstance(factor, Simplex):
         values = [coefficients.get(c, 0) for c in factor.coordinates]
         best = max(values) if values else 0

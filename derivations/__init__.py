@@ -13,32 +13,14 @@
 """
 from __future__ import annotations
 
+from .build import certificate_derivation
+from .document import render
+from .notebook import candidate_latex, certificate_latex, certificate_markdown
+
 
 def to_latex(certificate) -> str:
     """The certificate's derivation as a standalone LaTeX document."""
-    from .build import certificate_derivation
-    from .document import render
-
     return render(certificate_derivation(certificate))
-
-
-def certificate_markdown(certificate) -> str:
-    """A notebook summary of a certificate (Markdown with math)."""
-    from .notebook import certificate_markdown as _markdown
-
-    return _markdown(certificate)
-
-
-def certificate_latex(certificate) -> str:
-    from .notebook import certificate_latex as _latex
-
-    return _latex(certificate)
-
-
-def candidate_latex(candidate) -> str:
-    from .notebook import candidate_latex as _latex
-
-    return _latex(candidate)
 
 
 __all__ = ["to_latex", "certificate_markdown", "certificate_latex", "candidate_latex"]

@@ -21,7 +21,9 @@ import re
 import mpmath
 import sympy as sp
 
+from irmd.analytic.constants import order_constants
 from irmd.analytic.environment import OWN, TOTAL, SymmetricEnvironment
+from irmd.errors import InputError
 from irmd.status import Status
 
 from .display import display_model, reduce_claim
@@ -129,7 +131,8 @@ def environment_section(doc: Derivation, candidate) -> None:
     else:
         coords = []
         for f in env.factors:
-            coords.append("$" + f.describe().replace("<=", r"\le").replace(">=", r"\ge").replace("free", r"\in \mathbb{R}") + "$"
+            coords.append("$" + f.describe().replace("<=", r"\le").replace(">=", r"\ge")
+                          .replace("free", r"\in \mathbb{R}") + "$"
                           if not hasattr(f, "coordinate") else
                           (rf"${latex(f.coordinate)} \in \mathbb{{R}}$" if f.free else
                            rf"${latex(f.lower)} \le {latex(f.coordinate)} \le {latex(f.upper)}$"))
@@ -185,7 +188,6 @@ def _state_tex_label(label: str) -> str:
 def constants_section(doc: Derivation, candidate, certificate) -> None:
     if not candidate.constants:
         return
-    from irmd.analytic.constants import order_constants
 
     sec = doc.section("Constants and how they were solved for")
     dps = certificate.dps if certificate is not None else 15
@@ -515,8 +517,6 @@ def certificate_derivation(certificate) -> Derivation:
     """The derivation (data) of a certificate returned by :func:`irmd.verify.verify`."""
     candidate = certificate.source
     if candidate is None:
-        from irmd.errors import InputError
-
         raise InputError("this certificate does not carry its candidate (it was not produced by irmd.verify.verify)")
     params = _params_text(certificate.params)
     doc = Derivation(f"Verification of the candidate \\texttt{{{escape(certificate.candidate)}}}",

@@ -22,11 +22,14 @@ from dataclasses import dataclass
 import sympy as sp
 
 from irmd.analytic.constants import order_constants, symbolic_substitution
+from irmd.analytic.piecewise import to_piecewise
+from irmd.analytic.resolve import Resolution, ResolvedFunction
 from irmd.budget import Budget
 from irmd.errors import BudgetExceeded
 from irmd.verify.model import ReducedModel, build_model
-from irmd.verify.regions import restrict, to_piecewise
-from irmd.verify.resolve import Resolution, ResolvedFunction
+from irmd.verify.regions import restrict
+
+from .printer import latex, latex_width
 
 #: Seconds of symbolic work for one readable reduction (it is presentation only).
 STEP_SECONDS = 8.0
@@ -73,8 +76,6 @@ def _simplified(expr: sp.Expr, budget: Budget) -> sp.Expr:
 
 
 def _width(expr) -> float:
-    from .printer import latex, latex_width
-
     try:
         return latex_width(latex(expr))
     except Exception:  # noqa: BLE001
@@ -150,6 +151,4 @@ def reduce_claim(expr: sp.Expr, candidate, sides: dict | None = None, seconds: f
 
 
 def _symbol_tex(symbol) -> str:
-    from .printer import latex
-
     return latex(symbol)

@@ -28,6 +28,8 @@ from sympy.core.function import AppliedUndef
 from sympy.printing.latex import LatexPrinter
 from sympy.printing.str import StrPrinter
 
+from irmd.numbers import decimal_string
+
 #: Symbol names that are not covered by sympy's own conventions.
 SYMBOL_NAMES = {
     "s": "x_i",          # OWN: representative agent's own action (symmetric candidates)
@@ -452,8 +454,6 @@ def number(value, digits: int) -> str:
     ``digits`` significant digits; the groups are separated by ``\,\allowbreak``
     so that a 100-digit value wraps inside a paragraph instead of overflowing.
     """
-    from irmd.numbers import decimal_string
-
     text = decimal_string(value, digits)
     if text in ("inf", "-inf", "nan"):
         return {"inf": r"\infty", "-inf": r"-\infty", "nan": r"\mathrm{NaN}"}[text]

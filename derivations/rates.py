@@ -12,6 +12,10 @@ from __future__ import annotations
 
 import mpmath
 
+from irmd.analytic.library import build
+from irmd.verify.api import potential_bound
+from irmd.verify.limits import potential_limit
+
 DPS = 30
 
 
@@ -63,10 +67,6 @@ def survey_rate(max_agents: int = 10**6, mu1: str = "0.5") -> dict:
 
 def bilateral_zero_regime(ratios=("3/2", "19/10", "2", "3"), dps: int = 15) -> dict:
     """irmd's potential bound (limit eps -> 0) of bilateral trade for several h/g."""
-    from irmd.analytic.library import build
-    from irmd.verify.api import potential_bound
-    from irmd.verify.limits import potential_limit
-
     rows = []
     for ratio in ratios:
         candidate = build("bilateral-trade", {"h": ratio, "g": "1"})

@@ -37,15 +37,22 @@ from importlib import resources
 
 import mpmath
 import sympy as sp
+from sympy.parsing.sympy_parser import parse_expr
 
-from irmd.analytic.special import ErlangCDF, ErlangPDF, ErlangSF
+from irmd.analytic.environment import TOTAL, Environment, State, action_symbols
+from irmd.analytic.library.auction import auction_environment, common_value_auction
+from irmd.analytic.library.bilateral import theta1 as th1
+from irmd.analytic.library.bilateral import theta2 as th2
+from irmd.analytic.library.bilateral import trade_environment
+from irmd.analytic.special import MPMATH_IMPLEMENTATIONS, ErlangCDF, ErlangPDF, ErlangSF
+from irmd.budget import time_budget
+from irmd.errors import BudgetExceeded
 
 from .document import Math
+from .rates import bilateral_zero_regime, survey_rate
 from .report import EquationResult, Formula, Note, Report, report_latex, short
 
 # ----------------------------------------------------------------------------- symbols
-from irmd.analytic.environment import action_symbols  # noqa: E402
-
 x1, x2 = action_symbols(2)  # the same signal symbols as the model
 y, z, u = sp.symbols("y z u", positive=True)
 N = sp.Symbol("N", integer=True, positive=True)
@@ -88,7 +95,6 @@ def parse(text: str, eq_id: str, evaluate: bool = True) -> sp.Expr:
     """The printed form read as sympy; ``evaluate=False`` keeps its printed structure (for display)."""
     if evaluate:
         return sp.sympify(text, locals=namespace(eq_id))
-    from sympy.parsing.sympy_parser import parse_expr
 
     try:
         return _tidy(parse_expr(text, local_dict=namespace(eq_id), evaluate=False))
@@ -124,19 +130,12 @@ def _tidy(expr):
 
 # ----------------------------------------------------------------------------- the model
 def auction_env():
-    from irmd.analytic.library.auction import auction_environment
-
     return auction_environment(2, sp.Rational(1, 2)).expand()
 
 
 def trade_env():
-    from irmd.analytic.library.bilateral import trade_environment
-
     env = trade_environment(sp.Integer(3), sp.Integer(2), sp.Rational(1, 2))
     # The built-in fixes numbers; the paper's symbols h and g are put back into the states.
-    from irmd.analytic.environment import Environment, State
-    from irmd.analytic.library.bilateral import theta1 as th1, theta2 as th2
-
     states = (State.make("low", {th1: 0, th2: g}), State.make("high", {th1: h, th2: h + g}))
     return Environment(2, states, env.prior, env.factors, env.utilities, env.objective)
 
@@ -303,9 +302,8 @@ def derive(eq_id: str, printed: list) -> dict:
                 total -= env.utility(i, state) * k * (0 - sigma_k)
         return {"forms": [sp.expand(total).xreplace({syms["q"]: q_, syms["t"]: t_})]}
     if eq_id == "surface":
-        from irmd.verify.jumps import density_jump  # noqa: F401  (the rule this reproduces)
-
-        # Jump of rho-bar to 0 across phi = x_1 + x_2 - ybar; the singular IVO term (DESIGN.md)
+        # Jump of rho-bar to 0 across phi = x_1 + x_2 - ybar; the singular IVO term (DESIGN.md; the rule
+        # irmd.verify.jumps.density_jump applies)
         # sum_theta sum_i u_i (sigma^- - sigma^+) d_i phi, maximised over q in [0, 1], integrated over the line.
         env = trade_env()
         syms = _env_symbols(env)
@@ -371,8 +369,8 @@ def derive(eq_id: str, printed: list) -> dict:
 # ----------------------------------------------------------------------------- comparison
 SAMPLES = [
     {N: 2, ybar: sp.Rational(27, 10), mu1: sp.Rational(1, 2), h: sp.Rational(3, 2), g: 1, eps: sp.Rational(1, 10),
-     L: sp.Rational(3, 4), L_1: sp.Rational(3, 5), x1: sp.Rational(7, 10), x2: sp.Rational(13, 10), y: sp.Rational(19, 10),
-     A: sp.Rational(1, 3)},
+     L: sp.Rational(3, 4), L_1: sp.Rational(3, 5), x1: sp.Rational(7, 10), x2: sp.Rational(13, 10),
+     y: sp.Rational(19, 10), A: sp.Rational(1, 3)},
     {N: 3, ybar: sp.Rational(37, 10), mu1: sp.Rational(3, 10), h: sp.Rational(7, 4), g: 1, eps: sp.Rational(1, 20),
      L: sp.Rational(1, 2), x1: sp.Rational(1, 2), x2: sp.Rational(9, 4), y: sp.Rational(33, 10), A: sp.Rational(1, 5)},
     {N: 5, ybar: sp.Rational(51, 10), mu1: sp.Rational(7, 10), h: sp.Rational(5, 4), g: 2, eps: sp.Rational(1, 5),
@@ -405,9 +403,6 @@ def symbolic_equal(a, b, seconds: float = 6.0) -> bool:
 
 
 def _simplified_zero(expr, seconds: float = 6.0) -> bool:
-    from irmd.budget import time_budget
-    from irmd.errors import BudgetExceeded
-
     try:
         with time_budget(seconds, "symbolic comparison"):
             difference = sp.simplify(expr)
@@ -460,8 +455,6 @@ def numeric_value(expr, sample: dict):
 
 
 def _quad(integral, sample):
-    from irmd.analytic.special import MPMATH_IMPLEMENTATIONS
-
     if len(integral.limits) != 1 or len(integral.limits[0]) != 3 or integral.function.free_symbols - {
             integral.limits[0][0]}:
         return sp.nan
@@ -555,9 +548,6 @@ def _repair(printed, derived, samples) -> Note:
 
 def explain(printed, derived, samples, difference_known: bool = False) -> Note:
     """Why a printed form differs, computed from the two forms."""
-    from irmd.budget import time_budget
-    from irmd.errors import BudgetExceeded
-
     notes = []
     printed, derived = sp.sympify(printed), sp.sympify(derived)
     extra = printed.free_symbols - derived.free_symbols
@@ -758,9 +748,6 @@ def _transfer_check(base, printed) -> EquationResult:
     the initial value (quadrature next to 0), and agreement with the closed form of T in
     irmd's built-in candidate at points on both sides of the kink ybar (quadrature).
     """
-    from irmd.analytic.environment import TOTAL
-    from irmd.analytic.library.auction import common_value_auction
-
     div = sp.Piecewise((N / ybar, y <= ybar), ((N - 1) / y, True))
     residual = printed - (N - 1) * printed / y - sp.diff(printed, y) - (L_1 - div)
     zero, residual = _ode_residual(residual)
@@ -804,7 +791,8 @@ def _transfer_check(base, printed) -> EquationResult:
         problems.append(mismatch)
     elif compared:
         notes.append(Note.of(f"it equals the closed-form T of irmd's common-value-auction at {compared} points "
-                             "y = ybar/2, ybar, 3*ybar/2, 3*ybar for N = 2, 3 and 5 (quadrature split at ybar, 30 digits)"))
+                             "y = ybar/2, ybar, 3*ybar/2, 3*ybar for N = 2, 3 and 5 "
+                             "(quadrature split at ybar, 30 digits)"))
     base.method = "symbolic ODE residual + numeric initial value and closed form"
     base.verdict = "differs" if problems else "reproduced"
     base.note = Note.join(problems if problems else notes)
@@ -847,8 +835,6 @@ def load_equations(paper: str = "survey") -> list:
 
 
 def reproduce(paper: str = "survey", max_agents: int = 10**6) -> Report:
-    from .rates import bilateral_zero_regime, survey_rate
-
     results = [check_equation(entry) for entry in load_equations(paper)]
     headline = {"rate": survey_rate(max_agents), "bilateral_zero_regime": bilateral_zero_regime()}
     return Report(paper, results, headline)

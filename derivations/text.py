@@ -34,6 +34,10 @@ import re
 
 import sympy as sp
 
+from .document import escape
+from .printer import latex
+from .printer import plain as _plain
+
 GREEK = {"alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda", "mu",
          "nu", "xi", "pi", "rho", "sigma", "tau", "phi", "chi", "psi", "omega", "Gamma", "Delta", "Theta",
          "Lambda", "Sigma", "Phi", "Psi", "Omega"}
@@ -56,8 +60,6 @@ _IDENT = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:_(?:\{[^{}]*\}|[A-Za-z0-9]+))?'*")
 
 
 def _escape_text(text: str) -> str:
-    from .document import escape
-
     return escape(text, breaks=False)
 
 
@@ -156,7 +158,6 @@ def _name(name: str) -> str:
         return "\\" + name
     if len(name) == 1 or name.isdigit():
         return name
-    from .printer import latex
 
     if name.endswith("bar") and (name[:-3] in GREEK or len(name[:-3]) == 1):
         return latex(sp.Symbol(name))
@@ -319,8 +320,6 @@ def _text_word(word: str) -> str:
 
 def plain(expr) -> str:
     """A sympy expression as readable plain text (derivatives as primes, no dummy symbols)."""
-    from .printer import plain as _plain
-
     return _plain(expr)
 
 

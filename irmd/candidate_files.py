@@ -62,6 +62,9 @@ from typing import Callable, Mapping
 
 import sympy as sp
 
+from irmd.analytic.candidate import Candidate
+
+from .budget import time_budget
 from .errors import BudgetExceeded, InputError, ParameterError
 from .numbers import parse_exact
 
@@ -116,8 +119,6 @@ def _audit(event: str, args) -> None:
 @contextmanager
 def _running_user_code():
     """The guard and the time limit around code of a candidate file."""
-    from .budget import time_budget
-
     with no_processes_or_network(), time_budget(LOAD_SECONDS, "candidate file"):
         yield
 
@@ -297,8 +298,6 @@ class CandidateFile:
 
 
 def _is_candidate(value) -> bool:
-    from irmd.analytic.candidate import Candidate
-
     return isinstance(value, Candidate)
 
 
@@ -428,7 +427,8 @@ def load_candidate_source(path: str, source: bytes, *, cache: bool = False) -> C
     entry = getattr(module, ENTRY_POINT)
     if not (_is_candidate(entry) or callable(entry)):
         raise CandidateFileError(path, _assignment_line(source, ENTRY_POINT),
-                                 f"`{ENTRY_POINT}` is {_kind(entry)}, not an irmd Candidate or a function returning one")
+                                 f"`{ENTRY_POINT}` is {_kind(entry)}, "
+                                 f"not an irmd Candidate or a function returning one")
     parameters, extra = signature_parameters(entry) if not _is_candidate(entry) else ((), False)
     loaded = CandidateFile(path, source, entry, parameters, extra, module_name)
     if cache:

@@ -34,9 +34,11 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+from typing import Mapping
+
+import highspy
 
 from .status import TextEnum
-from typing import Mapping
 
 
 class LPStatus(TextEnum):
@@ -150,8 +152,6 @@ def _quiet_stdout():
 
 def highs_instance(solver: str, time_limit: float | None = None, threads: int | None = None):
     """A silent ``highspy.Highs`` running ``solver`` ('simplex', 'ipm' or 'pdlp')."""
-    import highspy
-
     with _quiet_stdout():
         highs = highspy.Highs()
     highs.setOptionValue("output_flag", False)

@@ -49,8 +49,14 @@ from itertools import product
 from typing import Callable, Mapping, Sequence
 
 import mpmath
+import pandas as pd
 import sympy as sp
+from distributed import Client, LocalCluster, as_completed, get_worker
 
+from irmd.analytic import library
+from irmd.verify import verify
+
+from .candidate_files import load_candidate_source, read_candidate_file
 from .errors import InputError, ParameterError
 from .numbers import decimal_string, parse_exact
 from .status import EXIT_BAD_INPUT, TextEnum, Verdict
@@ -189,8 +195,6 @@ class BuiltinSpec:
         return self.name
 
     def _builtin(self):
-        from irmd.analytic import library
-
         return library.get(self.name)
 
     def parameter_kinds(self) -> dict[str, str]:
@@ -206,8 +210,6 @@ class BuiltinSpec:
                              f"{sorted(p.name for p in builtin.parameters)}")
 
     def build(self, params: Mapping[str, str]):
-        from irmd.analytic import library
-
         return library.build(self.name, params)
 
 
@@ -220,8 +222,6 @@ class FileSpec:
 
     @staticmethod
     def read(path) -> "FileSpec":
-        from .candidate_files import read_candidate_file
-
         display, source = read_candidate_file(path)
         return FileSpec(display, source)
 
@@ -230,8 +230,6 @@ class FileSpec:
         return self.path
 
     def _file(self):
-        from .candidate_files import load_candidate_source
-
         return load_candidate_source(self.path, self.source, cache=True)
 
     def parameter_kinds(self) -> dict[str, str]:
@@ -285,10 +283,8 @@ class SweepRow:
 
 def _worker_name() -> str:
     try:
-        from distributed import get_worker
-
         return str(get_worker().address)
-    except (ImportError, ValueError):
+    except ValueError:  # not inside a Dask worker
         return "main"
 
 
@@ -313,8 +309,6 @@ def _row_from_certificate(index, params, certificate, seconds, worker) -> SweepR
 
 def run_point(spec, index: int, params: Mapping[str, str], options: SweepOptions) -> SweepRow:
     """Build and verify the candidate at one point; never raises for a failing point (status ``error``)."""
-    from irmd.verify import verify
-
     params = dict(params)
     started = time.monotonic()
     worker = _worker_name()
@@ -376,8 +370,6 @@ class SweepResult:
         int64), for analysis and plots -- about 16 digits.  ``numeric=False``:
         the exact texts (decimal strings at ``dps`` digits), as the CSV file has them.
         """
-        import pandas as pd
-
         headline = sorted({k for r in self.rows for k, _ in r.headline})
         records = []
         for r in self.rows:
@@ -448,8 +440,6 @@ def _short(text: str | None, digits: int) -> str:
 
 
 def _numeric_column(column):
-    import pandas as pd
-
     values = [parse_exact(v) if _is_number(v) else None for v in column]
     if any(v is None for v in values):
         return column  # a text parameter stays text
@@ -547,8 +537,6 @@ def _serial(spec, points, options, report) -> list[SweepRow]:
 
 
 def _connect(address: str, timeout: float):
-    from distributed import Client
-
     try:
         return Client(address, timeout=timeout, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as error:
@@ -575,8 +563,6 @@ def _children_ignore_ctrl_c():
 
 
 def _local_cluster(jobs, spec, points, options, report) -> list[SweepRow]:
-    from distributed import Client, LocalCluster
-
     # One thread per worker process: the points are CPU-bound Python (sympy, mpmath).
     # The scheduler always serves HTTP (health routes, the dashboard when bokeh is installed):
     # on a free local port, never 8787 on every interface.
@@ -588,8 +574,6 @@ def _local_cluster(jobs, spec, points, options, report) -> list[SweepRow]:
 
 
 def _on_client(client, spec, points, options, report) -> list[SweepRow]:
-    from distributed import as_completed
-
     tag = uuid.uuid4().hex[:8]
     futures = {}
     for index, params in enumerate(points):

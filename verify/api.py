@@ -7,6 +7,7 @@ import mpmath
 
 from irmd.analytic.candidate import Candidate
 from irmd.analytic.constants import solve_constants
+from irmd.analytic.resolve import resolve
 from irmd.budget import Budget
 from irmd.errors import CandidateError, InputError
 from irmd.status import Status
@@ -14,11 +15,10 @@ from irmd.status import Status
 from .certificate import Certificate, CheckResult, verdict
 from .checks import ordered_checks
 from .checks.base import Run
-from .claims import DecisionContext
-from .model import build_model
 from .checks.bounds import potential_upper
+from .claims import DecisionContext
 from .limits import potential_limit
-from .resolve import resolve
+from .model import build_model
 
 DPS_MIN, DPS_MAX = 5, 2000
 #: Checks a family may leave out of its certificate: complementary slackness (25)

@@ -35,7 +35,6 @@ from .erlang_integrals import erlang_segment_integral
 from .signal_integrals import signal_segments
 from .tails import tail_enclosure
 
-
 #: Longest search for one antiderivative (seconds).
 ANTIDERIVATIVE_SECONDS = 5.0
 

@@ -32,8 +32,15 @@ import sympy as sp
 
 from irmd.analytic.constants import mpmath_function
 from irmd.analytic.environment import TOTAL
-from irmd.analytic.special import (EXPAND_MAX_ORDER, ErlangCDF, ErlangPDF, ErlangSF, contiguous_1f1,
-                                   erlang_lowest_order_form, expand_erlang)
+from irmd.analytic.special import (
+    EXPAND_MAX_ORDER,
+    ErlangCDF,
+    ErlangPDF,
+    ErlangSF,
+    contiguous_1f1,
+    erlang_lowest_order_form,
+    expand_erlang,
+)
 from irmd.budget import Budget
 from irmd.errors import BudgetExceeded
 from irmd.status import Status
@@ -44,7 +51,7 @@ from .enclosed import certify_violation, decide_by_enclosure
 from .local_search import climb, region_test
 from .partition import partition, total_form
 from .regions import Surface
-from .sampling import Box, Point, in_closure
+from .sampling import Box, Point, in_closure, sample
 
 
 class ClaimKind(str, Enum):
@@ -138,8 +145,6 @@ class DecisionContext:
         return mpmath.mpf(10) ** (-self.dps)
 
     def points(self, claim: Claim) -> list[Point]:
-        from .sampling import sample
-
         key = (claim.box, claim.surfaces, claim.scales)
         if key not in self._points:
             with mpmath.workdps(self.working_dps):
@@ -474,7 +479,8 @@ def _decide_numeric(claim: Claim, ctx: DecisionContext, steps, note, limit: int 
                             "enclosure: the region is empty (every box of it is excluded by its sides)",
                             steps=tuple(steps), dps=ctx.dps, tolerance=ctx.tolerance)
         return Evidence(claim, Status.INCONCLUSIVE, method, steps=tuple(steps),
-                        note=(note + "; " if note else "") + "the expression could not be evaluated at any sample point")
+                        note=((note + "; " if note else "")
+                              + "the expression could not be evaluated at any sample point"))
     if not failures:
         return Evidence(claim, Status.CONFIRMED, method, residual=worst, steps=tuple(steps), points=evaluated,
                         dps=ctx.dps, tolerance=ctx.tolerance, note=note)
@@ -491,6 +497,8 @@ def _searched_failures(claim: Claim, ctx: DecisionContext, fn, numbers, ranked) 
     constants = list(ctx.values)
     lower = [mpmath.mpf(mpmath_function(sp.sympify(b), constants)(*numbers)) for b in claim.box.lower]
     inside = region_test(claim.variables, lower, claim.region, claim.intervals, constants, numbers)
+    if inside is None:
+        return []
 
     def objective(x):
         value, scale = _evaluate(fn, x, numbers)
@@ -516,7 +524,7 @@ def _escalate(claim, ctx, failures, steps, note, evaluated) -> Evidence:
     persisting = []
     with mpmath.workdps(high):
         numbers = [values[c] for c in constants]
-        for excess, p, low_value, _ in failures[:8]:
+        for _excess, p, _low_value, _ in failures[:8]:
             value, scale = _evaluate(fn, p.coordinates, numbers, interior)
             if value is None:
                 continue

@@ -13,6 +13,7 @@ import mpmath
 import sympy as sp
 
 from irmd.analytic.constants import mpmath_function
+from irmd.errors import BudgetExceeded
 
 MAX_FORMULA = 160
 
@@ -40,8 +41,6 @@ def value_at(run, expr: sp.Expr, point: dict):
 
 def formula(expr: sp.Expr, budget) -> str:
     """A short printable form of ``expr`` (simplified within the budget, truncated)."""
-    from irmd.errors import BudgetExceeded
-
     try:
         with budget.step("simplify for a diagnosis"):
             expr = sp.simplify(expr)

@@ -25,8 +25,8 @@ from irmd.analytic.special import erlang_ratio_form
 from irmd.errors import BudgetExceeded
 
 from .balls import exact_or_ball, exact_rational, precision_bits
-from .enclosure import UnsupportedExpression, arb_function, prove_on_box
 from .bounded import tail_bounds
+from .enclosure import UnsupportedExpression, arb_function, prove_on_box
 
 #: Longest search for one claim (seconds), within what is left of the run's budget.
 CLAIM_SECONDS = 10.0

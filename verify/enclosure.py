@@ -435,7 +435,8 @@ def _confluent(compiler, numerators, denominators, argument):
     arb's own ball evaluation (entire in z)."""
     if len(numerators) != 1 or len(denominators) != 1 or not all(p.is_Rational for p in (*numerators,
                                                                                          *denominators)):
-        raise UnsupportedExpression(f"only 1F1 with rational parameters is enclosed, not hyper{numerators, denominators}")
+        raise UnsupportedExpression("only 1F1 with rational parameters is enclosed, "
+                                    f"not hyper{numerators, denominators}")
     (a,), (b,) = numerators, denominators
     if b.is_Integer and b <= 0:
         raise UnsupportedExpression(f"1F1 with b = {b} is not defined")

@@ -28,6 +28,7 @@ import sympy as sp
 
 from irmd.analytic.constants import mpmath_function
 from irmd.analytic.environment import TOTAL
+from irmd.analytic.special import ErlangPDF
 from irmd.budget import Budget
 from irmd.errors import BudgetExceeded
 
@@ -68,8 +69,6 @@ def y_reduce(expr: sp.Expr, actions, budget: Budget) -> sp.Expr | None:
 
 def slice_volume(agents: int, lower) -> sp.Expr:
     """(y - N l)^(N-1) / (N-1)!, the (N-1)-volume of {x >= l, sum x = y} in dx_1..dx_{N-1}."""
-    from irmd.analytic.special import ErlangPDF
-
     if agents == 1:
         return sp.S.One
     offset = TOTAL - agents * lower

@@ -29,11 +29,12 @@ HALVINGS = 12
 
 def region_test(variables, lower, region: Sequence, intervals: Sequence, constants, numbers) -> Callable:
     """inside(x): x lies in the box (x >= lower), strictly on the region's side of each of its
-    surfaces and, for a one-variable claim with exact intervals, inside one of them."""
+    surfaces and, for a one-variable claim with exact intervals, inside one of them.  None for a
+    region on a surface (a side 0): no step of a compass search stays on it."""
+    if any(side == 0 for _, side in region):
+        return None
     tests = []
     for surface, side in region:
-        if side == 0:
-            continue
         phi = mpmath_function(surface.phi, list(variables) + list(constants))
         tests.append((phi, side))
     spans = [tuple(mpmath.mpf(mpmath_function(sp.sympify(end), constants)(*numbers)) if end is not sp.oo

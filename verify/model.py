@@ -33,12 +33,12 @@ import sympy as sp
 
 from irmd.analytic.environment import OWN, TOTAL, Environment, SymmetricEnvironment
 from irmd.analytic.outcomes import Interval, Simplex
+from irmd.analytic.piecewise import to_piecewise
+from irmd.analytic.resolve import Resolution
 from irmd.analytic.special import ErlangPDF
 from irmd.budget import Budget
 from irmd.errors import BudgetExceeded, CandidateError
 
-from .regions import to_piecewise
-from .resolve import Resolution
 from .sampling import Box
 
 
@@ -296,7 +296,7 @@ def _explicit_model(resolution: Resolution, budget: Budget) -> ReducedModel:
         agent_parts = [env.utility_parts(i, state) for i in range(n)]
         parts[state.label] = agent_parts
         lam = W0 + sum((W.get(c, 0) * outcome[c] for c in coords), sp.S.Zero)
-        for i, (U0, U) in enumerate(agent_parts):
+        for i, (_U0, U) in enumerate(agent_parts):
             lam += sum((U.get(c, 0) * sp.diff(outcome[c], xs[i]) for c in coords), sp.S.Zero)
         svo[state.label] = lam
         sigma = density[state.label]

@@ -64,7 +64,8 @@ class _Plane:
         self.numbers = [run.ctx.values[c] for c in self.constants]
         self.dps = run.ctx.working_dps
         with mpmath.workdps(self.dps):
-            self.lower = mpmath.mpf(mpmath_function(sp.sympify(model.signal_box.lower[0]), self.constants)(*self.numbers))
+            self.lower = mpmath.mpf(mpmath_function(sp.sympify(model.signal_box.lower[0]),
+                                                    self.constants)(*self.numbers))
             scales = []
             for s in model.scales:
                 try:

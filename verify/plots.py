@@ -27,7 +27,8 @@ cross, or the line :math:`\Sigma x = y` for a symmetric model).
 
 Values are computed with mpmath at 30 digits and drawn on matplotlib Figures
 (Agg canvas, no pyplot, so the global backend is left alone); a point where an
-expression cannot be evaluated is left blank.  :func:`plot_sweep` draws both bounds of a sweep against each swept parameter.
+expression cannot be evaluated is left blank.  :func:`plot_sweep` draws both bounds
+of a sweep against each swept parameter.
 """
 from __future__ import annotations
 
@@ -37,7 +38,9 @@ from pathlib import Path
 
 import mpmath
 import numpy as np
+import pandas as pd
 import sympy as sp
+from matplotlib.figure import Figure
 
 from irmd.analytic.constants import mpmath_function
 from irmd.errors import InputError
@@ -55,8 +58,6 @@ def _figure(width: float, height: float):
     Going through ``matplotlib.figure.Figure`` leaves the global backend alone: a
     notebook keeps its inline plots, and no window ever opens.
     """
-    from matplotlib.figure import Figure
-
     return Figure(figsize=(width, height))
 
 
@@ -416,8 +417,6 @@ def plot_sweep(result, path) -> Path:
     than eight); refuted points are red crosses, inconclusive ones orange
     triangles, and points that failed to run are left out.
     """
-    import pandas as pd
-
     frame = result.to_frame()
     numeric = [name for name in result.parameters if pd.api.types.is_numeric_dtype(frame[name])]
     swept = [name for name in numeric if frame[name].nunique() > 1] or numeric[:1]

@@ -19,15 +19,6 @@ import sympy as sp
 
 from irmd.errors import CandidateError
 
-_PIECEWISE_LIKE = (sp.Max, sp.Min, sp.Abs, sp.Heaviside, sp.sign)
-
-
-def to_piecewise(expr: sp.Expr) -> sp.Expr:
-    """Rewrite Max/Min/Abs/Heaviside/sign as Piecewise (innermost first)."""
-    if not expr.has(*_PIECEWISE_LIKE):
-        return expr
-    return expr.replace(lambda e: isinstance(e, _PIECEWISE_LIKE), lambda e: e.rewrite(sp.Piecewise))
-
 
 @dataclass(frozen=True)
 class Surface:

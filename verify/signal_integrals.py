@@ -21,10 +21,10 @@ from irmd.analytic.constants import mpmath_function
 from irmd.analytic.environment import TOTAL
 
 from .breakpoints import Undecided, breakpoints
+from .integrate import Integral, bulk_splits, quad_1d, slice_integrand, slice_volume, y_reduce
 from .plane import integrate_plane, surface_integral_plane
 from .regions import Surface
 from .sampling import Box
-from .integrate import Integral, bulk_splits, quad_1d, slice_integrand, slice_volume, y_reduce
 
 
 def _total_form(run, phi: sp.Expr):

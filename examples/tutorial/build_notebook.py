@@ -167,7 +167,8 @@ plt.tight_layout()
 ## 5. Sweep the parameters
 
 The guarantee as the cost rises, for two priors, verified at every point on a local Dask cluster of two
-worker processes (`irmd sweep --file examples/tutorial/costly_sale.py --param c=0..0.4:0.1 --param mu1=0.5,0.7 --jobs 2`).
+worker processes (`irmd sweep --file examples/tutorial/costly_sale.py """
+     r"""--param c=0..0.4:0.1 --param mu1=0.5,0.7 --jobs 2`).
 """),
     ("code", r"""
 from irmd.sweep import FileSpec, parse_axis, run_sweep
@@ -212,7 +213,8 @@ def main() -> None:
     link = scratch / "examples"
     if not link.exists():
         link.symlink_to(ROOT / "examples")
-    NotebookClient(notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(scratch)}}).execute()
+    NotebookClient(notebook, timeout=600, kernel_name="python3",
+                   resources={"metadata": {"path": str(scratch)}}).execute()
     for cell in notebook.cells:       # ids and timings change on every run; keep the diff to what matters
         cell.get("metadata", {}).pop("execution", None)
     nbformat.write(notebook, HERE / "costly_sale.ipynb")

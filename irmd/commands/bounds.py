@@ -15,8 +15,13 @@ import json
 import math
 from dataclasses import dataclass
 
+from irmd.candidate_files import build_from_file
 from irmd.errors import ParameterError
 from irmd.status import EXIT_OK
+from irmd.verify.bounding import plots
+from irmd.verify.bounding.api import Order, compute_bounds, sweep_bounds
+from irmd.verify.bounding.builtins import resolve, source_from_candidate
+from irmd.verify.bounding.common import peak_memory_mb
 
 
 @dataclass(frozen=True)
@@ -169,8 +174,6 @@ def _print_sweep(sweep, source, t_text, dps):
 
 
 def _exit_code(results) -> int:
-    from irmd.verify.bounding.api import Order
-
     for r in results:
         if r.order.order in (Order.BUG, Order.INVALID_T_MAX):
             return 1
@@ -182,10 +185,6 @@ def _exit_code(results) -> int:
 
 
 def run(args) -> int:
-    from irmd.verify.bounding.api import compute_bounds, sweep_bounds
-    from irmd.verify.bounding.builtins import resolve
-    from irmd.verify.bounding.common import peak_memory_mb
-
     if args.dps < 1 or args.dps > 50:
         raise ParameterError(f"--dps must be between 1 and 50, got {args.dps}")
     if args.time_limit is not None and not args.time_limit > 0:
@@ -195,9 +194,6 @@ def run(args) -> int:
     ks = _ks(args.k)
     params = _params(args.param)
     if args.file is not None:
-        from irmd.candidate_files import build_from_file
-        from irmd.verify.bounding.builtins import source_from_candidate
-
         source = source_from_candidate(build_from_file(args.file, params))
     else:
         source = resolve(args.name, params)
@@ -214,8 +210,6 @@ def run(args) -> int:
         outcome = sweep_bounds(source.environment, ks, args.top, **options)
         results = list(outcome.results)
     if args.plot:
-        from irmd.verify.bounding import plots
-
         if single:
             plots.plot_heatmaps(outcome, args.plot, f"{source.name}, k = {ks[0]}")
         else:

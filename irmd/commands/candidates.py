@@ -6,8 +6,12 @@ import os
 import sys
 from pathlib import Path
 
+from irmd.analytic import library
+from irmd.candidate_files import build_from_file
 from irmd.errors import InputError
 from irmd.status import EXIT_OK, Verdict
+from irmd.verify import verify
+from irmd.verify.plots import plot_residuals
 
 
 def register(subparsers):
@@ -56,8 +60,6 @@ def parse_params(pairs) -> dict:
 
 
 def list_command(args) -> int:
-    from irmd.analytic import library
-
     entries = []
     for name in library.names():
         builtin = library.get(name)
@@ -82,24 +84,17 @@ def list_command(args) -> int:
 def build_candidate(name, path, params):
     """The candidate named on the command line: a built-in NAME or the one in --file FILE.py."""
     if path is not None:
-        from irmd.candidate_files import build_from_file
-
         return build_from_file(path, params)
-    from irmd.analytic import library
 
     return library.build(name, params)
 
 
 def _verify(name, path, params, args):
-    from irmd.verify import verify
-
     candidate = build_candidate(name, path, params)
     return verify(candidate, dps=args.dps, symbolic=not args.numeric, budget_seconds=args.budget)
 
 
 def verify_command(args) -> int:
-    from irmd.analytic import library
-
     if sum((args.all, bool(args.name), args.file is not None)) != 1:
         raise InputError("give one of: a candidate NAME, --file FILE.py or --all")
     if args.all and args.param:
@@ -124,8 +119,6 @@ def verify_command(args) -> int:
 
 def _plot(certificates, args) -> None:
     """Residual plots of each certificate (a sub-folder per candidate with --all); paths to stderr."""
-    from irmd.verify.plots import plot_residuals
-
     folder = Path(args.plot)
     for certificate in certificates:
         target = folder / certificate.candidate if args.all else folder

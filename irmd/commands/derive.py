@@ -5,8 +5,12 @@ import json
 import sys
 from pathlib import Path
 
+from irmd.derivations import to_latex
+from irmd.derivations.compile import compile_tex, find_engine
+from irmd.derivations.reproduce import report_latex, reproduce
 from irmd.errors import InputError
 from irmd.status import EXIT_OK
+from irmd.verify import verify
 
 from .candidates import build_candidate, parse_params
 
@@ -57,8 +61,6 @@ def _output_path(text: str) -> Path:
 
 
 def _compile(path: Path, stream=None) -> None:
-    from irmd.derivations.compile import compile_tex
-
     result = compile_tex(path)
     report = result.report
     print(f"wrote {result.pdf} ({report.pages} pages, {result.engine}, {result.seconds:.1f} s)",
@@ -68,10 +70,6 @@ def _compile(path: Path, stream=None) -> None:
 
 
 def derive_command(args) -> int:
-    from irmd.derivations import to_latex
-    from irmd.derivations.compile import find_engine
-    from irmd.verify import verify
-
     if bool(args.name) == (args.file is not None):
         raise InputError("give a candidate NAME or --file FILE.py (not both)")
     path = _output_path(args.output)
@@ -87,9 +85,6 @@ def derive_command(args) -> int:
 
 
 def reproduce_command(args) -> int:
-    from irmd.derivations.compile import find_engine
-    from irmd.derivations.reproduce import reproduce, report_latex
-
     if args.paper != "survey":
         raise InputError(f"unknown paper {args.paper!r}; known: survey")
     if args.pdf and not args.output:

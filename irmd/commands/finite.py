@@ -5,9 +5,17 @@ import argparse
 import contextlib
 import json
 import sys
+from fractions import Fraction
+
+import numpy as np
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from irmd.errors import ParameterError
 from irmd.status import Status
+from irmd.verify.finite import HIGHS, guarantee, load_instance, potential
+from irmd.verify.finite.output import number_text
+from irmd.verify.finite.sweep import fpa_sweep, reduction_sweep
 
 _EXIT = {Status.PROVED: 0, Status.CONFIRMED: 0, Status.REFUTED: 1, Status.INCONCLUSIVE: 2}
 
@@ -57,7 +65,8 @@ def register(subparsers) -> None:
 
     g = subparsers.add_parser(
         "guarantee", help="G(M): guarantee of a finite mechanism (min over Bayes correlated equilibria)",
-        description="Solve the guarantee LP of the mechanism in FILE.json (format: see the README, section Finite mechanisms).",
+        description="Solve the guarantee LP of the mechanism in FILE.json "
+                    "(format: see the README, section Finite mechanisms).",
         epilog="Exit codes: 0 proved/confirmed, 2 inconclusive (solver failure), 3 bad input.")
     g.add_argument("file", metavar="FILE.json")
     g.add_argument("--coarse", action="store_true", help="coarse guarantee Gc(M) (coarse correlated equilibria)")
@@ -66,7 +75,8 @@ def register(subparsers) -> None:
 
     p = subparsers.add_parser(
         "potential", help="P(I): potential of a finite information structure (max over truthful mechanisms)",
-        description="Solve the potential LP of the information structure in FILE.json (format: see the README, section Finite mechanisms).",
+        description="Solve the potential LP of the information structure in FILE.json "
+                    "(format: see the README, section Finite mechanisms).",
         epilog="Exit codes: 0 proved/confirmed, 2 inconclusive (solver failure or infeasible), 3 bad input.")
     p.add_argument("file", metavar="FILE.json")
     _common(p)
@@ -96,9 +106,6 @@ def _progress(args, label: str):
     if args.json or not sys.stderr.isatty():
         yield lambda done, total, text: None
         return
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
-
     console = Console(stderr=True)
     with Progress(TextColumn(label), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                   TextColumn("{task.description}"), TimeElapsedColumn(), console=console, transient=True) as bar:
@@ -111,8 +118,6 @@ def _progress(args, label: str):
 
 
 def _solver(args):
-    from irmd.verify.finite import HIGHS
-
     return HIGHS(time_limit=args.time_limit)
 
 
@@ -123,8 +128,6 @@ def _print_json(result, dps: int) -> None:
 
 def _load(path, needs: str | None = None, instead: str = ""):
     """The validated instance in ``path``; with ``needs``, it must hold that object."""
-    from irmd.verify.finite import load_instance
-
     instance = load_instance(path)
     if needs is not None and getattr(instance, needs) is None:
         raise ParameterError(f"{path}: has no '{needs}' object; {instead}")
@@ -146,9 +149,6 @@ def _report(result, title: str, args, details, env) -> int:
 
 
 def _guarantee_details(result, env, dps: int) -> None:
-    import numpy as np
-
-    from irmd.verify.finite.output import number_text
 
     for t, label in enumerate(env.states):
         print(f"  v({label}) = {number_text(result.v[t], dps)}")
@@ -158,15 +158,11 @@ def _guarantee_details(result, env, dps: int) -> None:
 
 
 def _potential_details(result, env, dps: int) -> None:
-    from irmd.verify.finite.output import number_text
-
     for i, beta in enumerate(result.beta):
         print(f"  beta[{env.agents[i]}] = [{', '.join(number_text(b, dps) for b in beta)}]")
 
 
 def _run_fpa(args) -> int:
-    from irmd.verify.finite.sweep import fpa_sweep
-
     with _progress(args, "first-price auction") as progress:
         sweep = fpa_sweep(args.n, bidders=args.bidders, exact=args.exact, progress=progress, solver=_solver(args))
     if args.json:
@@ -185,9 +181,6 @@ def _run_fpa(args) -> int:
 
 
 def _value_text(result, dps: int) -> str:
-    from fractions import Fraction
-
-    from irmd.verify.finite.output import number_text
 
     if result.value is None:
         return "-"
@@ -198,8 +191,6 @@ def _value_text(result, dps: int) -> str:
 
 
 def _run_guarantee(args) -> int:
-    from irmd.verify.finite import guarantee
-
     instance = _load(args.file, "mechanism", "'irmd potential' reads information structures")
     result = guarantee(instance.env, instance.mechanism, coarse=args.coarse, exact=args.exact, solver=_solver(args))
     title = "coarse guarantee Gc(M)" if args.coarse else "guarantee G(M)"
@@ -207,17 +198,12 @@ def _run_guarantee(args) -> int:
 
 
 def _run_potential(args) -> int:
-    from irmd.verify.finite import potential
-
     instance = _load(args.file, "information", "'irmd guarantee' reads mechanisms")
     result = potential(instance.env, instance.information, exact=args.exact, solver=_solver(args))
     return _report(result, "potential P(I)", args, _potential_details, instance.env)
 
 
 def _run_reduce(args) -> int:
-    from irmd.verify.finite.output import number_text
-    from irmd.verify.finite.sweep import reduction_sweep
-
     instance = _load(args.file)
     with _progress(args, "dual reduction") as progress:
         sweep = reduction_sweep(instance, args.k, coarse=args.coarse, rule=args.c_rule, margin=args.margin,

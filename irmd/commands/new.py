@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from irmd.candidate_template import render
 from irmd.errors import InputError
 from irmd.status import EXIT_OK
 
@@ -39,8 +40,6 @@ def target(name: str) -> tuple[str, Path]:
 
 
 def new_command(args) -> int:
-    from irmd.candidate_template import render
-
     name, path = target(args.name)
     if path.exists() and not args.force:
         raise InputError(f"{path} exists; use --force to overwrite it")

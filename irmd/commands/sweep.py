@@ -6,7 +6,13 @@ import json
 import os
 import sys
 
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+from irmd.analytic import library
 from irmd.errors import InputError
+from irmd.sweep import BuiltinSpec, FileSpec, parse_axis, run_sweep
+from irmd.verify.plots import plot_sweep
 
 _PLOT_SUFFIXES = (".png", ".pdf", ".svg")
 
@@ -44,23 +50,18 @@ def register(subparsers):
 
 
 def _spec(args):
-    from irmd.sweep import BuiltinSpec, FileSpec
-
     if bool(args.name) == (args.file is not None):
         raise InputError("give a candidate NAME or --file FILE.py (one of them)")
     if args.file is not None:
         spec = FileSpec.read(args.file)
         spec.parameter_kinds()  # loads the file here: a broken file is bad input before any cluster starts
         return spec
-    from irmd.analytic import library
 
     library.get(args.name)  # unknown name: one line, exit 3
     return BuiltinSpec(args.name)
 
 
 def _axes(spec, items):
-    from irmd.sweep import parse_axis
-
     kinds = spec.parameter_kinds()
     axes = []
     for item in items:
@@ -87,13 +88,10 @@ def _progress(args, total_hint: str):
     if args.json or not sys.stderr.isatty():
         yield None
         return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, \
-        TimeRemainingColumn
-
     console = Console(stderr=True)
-    with Progress(TextColumn(f"sweep {total_hint}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
-                  TimeElapsedColumn(), TimeRemainingColumn(), console=console, transient=True) as bar:
+    with Progress(TextColumn(f"sweep {total_hint}"), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("{task.description}"), TimeElapsedColumn(), TimeRemainingColumn(),
+                  console=console, transient=True) as bar:
         task = bar.add_task("starting workers", total=None)
 
         def update(done, total, row):
@@ -104,8 +102,6 @@ def _progress(args, total_hint: str):
 
 
 def sweep_command(args) -> int:
-    from irmd.sweep import run_sweep
-
     if args.dps < 5 or args.dps > 2000:
         raise InputError(f"--dps must be between 5 and 2000, got {args.dps}")
     if args.budget is not None and args.budget <= 0:
@@ -120,8 +116,6 @@ def sweep_command(args) -> int:
     if args.output is not None:
         notes.append(f"rows written to {result.write(args.output)}")
     if args.plot is not None:
-        from irmd.verify.plots import plot_sweep
-
         notes.append(f"plot written to {plot_sweep(result, args.plot)}")
     if args.json:
         print(json.dumps(result.to_dict(), indent=2))

@@ -2,7 +2,11 @@ import pytest
 import sympy as sp
 
 from irmd.analytic.environment import (
-    Environment, State, SymmetricEnvironment, allocation, transfers,
+    Environment,
+    State,
+    SymmetricEnvironment,
+    allocation,
+    transfers,
 )
 from irmd.analytic.outcomes import Interval, Simplex
 from irmd.errors import CandidateError

@@ -3,7 +3,14 @@ import pytest
 import sympy as sp
 
 from irmd.analytic.special import (
-    ErlangCDF, ErlangPDF, ErlangSF, contiguous_1f1, erlang_cdf, erlang_pdf, erlang_sf, expand_erlang,
+    ErlangCDF,
+    ErlangPDF,
+    ErlangSF,
+    contiguous_1f1,
+    erlang_cdf,
+    erlang_pdf,
+    erlang_sf,
+    expand_erlang,
 )
 
 y = sp.Symbol("y", positive=True)
@@ -61,7 +68,9 @@ def test_contiguous_relation_leaves_other_families_alone():
     # Parameters that differ by a non-integer, other arguments, or b - a != 1 are not related.
     expr = sp.hyper([sp.Rational(1, 3)], [sp.Rational(4, 3)], y) + sp.hyper([sp.Rational(1, 2)], [sp.Rational(3, 2)], y)
     assert contiguous_1f1(expr) == expr
-    other = sp.hyper([sp.Rational(1, 3)], [sp.Rational(4, 3)], y) + sp.hyper([sp.Rational(4, 3)], [sp.Rational(7, 3)], 2 * y)
+    other = (sp.hyper([sp.Rational(1, 3)], [sp.Rational(4, 3)], y)
+             + sp.hyper([sp.Rational(4, 3)], [sp.Rational(7, 3)], 2 * y))
     assert contiguous_1f1(other) == other
-    wider = sp.hyper([sp.Rational(1, 3)], [sp.Rational(5, 3)], y) + sp.hyper([sp.Rational(4, 3)], [sp.Rational(8, 3)], y)
+    wider = (sp.hyper([sp.Rational(1, 3)], [sp.Rational(5, 3)], y)
+             + sp.hyper([sp.Rational(4, 3)], [sp.Rational(8, 3)], y))
     assert contiguous_1f1(wider) == wider

@@ -4,7 +4,10 @@ import pytest
 from irmd.errors import ParameterError
 from irmd.verify.bounding.grid import Grid
 from irmd.verify.bounding.operators import (
-    adjoint_forward_difference, backward_difference, forward_difference, gradient,
+    adjoint_forward_difference,
+    backward_difference,
+    forward_difference,
+    gradient,
 )
 
 

@@ -167,6 +167,7 @@ def test_variant_grid_with_a_chosen_top():
 
 def test_asymmetric_agents_are_not_symmetrized():
     import sympy as sp
+
     from irmd.analytic.environment import Environment
     from irmd.verify.bounding.symmetry import agent_permutation_invariant
 

@@ -1,6 +1,5 @@
 """Reading conjectures off the grid solutions: tie-breaks, shape distances, extrapolation."""
 import numpy as np
-import pytest
 
 from irmd.verify.bounding import environments
 from irmd.verify.bounding.api import compute_bounds, sweep_bounds

@@ -137,7 +137,7 @@ def test_refuted_candidate_shows_counterexample(refuted):
 
 @needs_tex
 def test_every_builtin_compiles_without_errors_or_overfull_boxes(documents, refuted, tmp_path):
-    for k, (cert, tex) in enumerate(list(documents.values()) + [refuted]):
+    for k, (_cert, tex) in enumerate(list(documents.values()) + [refuted]):
         result = _compiles_cleanly(tex, tmp_path / f"derivation-{k}.tex")
         assert result.report.pages and result.report.pages > 3
 

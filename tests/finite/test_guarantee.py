@@ -6,8 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from irmd.verify.finite import (HIGHS, PayoffTables, first_price_auction, guarantee, potential,
-                                strategic_lagrangian)
+from irmd.verify.finite import HIGHS, PayoffTables, first_price_auction, guarantee, potential, strategic_lagrangian
 from irmd.verify.finite.random_instances import random_environment, random_information, random_mechanism
 
 from .helpers import assert_proved, brute_force_coarse_obedience, brute_force_obedience

@@ -8,12 +8,29 @@ import numpy as np
 import pytest
 
 from irmd.status import Status
-from irmd.verify.finite import (InformationTables, PayoffTables, first_price_auction, guarantee, potential,
-                                reduce_information, reduce_mechanism)
-from irmd.verify.finite.information_reduction import (expected_highest, informational_virtual_objective,
-                                                      pooled_distribution, pooled_kernel, signal_chains)
-from irmd.verify.finite.mechanism_reduction import (expected_lowest, level_mixtures, reduced_tables,
-                                                    strategic_virtual_objective, transition_matrices)
+from irmd.verify.finite import (
+    InformationTables,
+    PayoffTables,
+    first_price_auction,
+    guarantee,
+    potential,
+    reduce_information,
+    reduce_mechanism,
+)
+from irmd.verify.finite.information_reduction import (
+    expected_highest,
+    informational_virtual_objective,
+    pooled_distribution,
+    pooled_kernel,
+    signal_chains,
+)
+from irmd.verify.finite.mechanism_reduction import (
+    expected_lowest,
+    level_mixtures,
+    reduced_tables,
+    strategic_virtual_objective,
+    transition_matrices,
+)
 from irmd.verify.finite.random_instances import random_environment, random_information, random_mechanism
 
 MECHANISM_SEEDS = [0, 2, 3, 5, 6, 7, 10, 11]
@@ -111,7 +128,8 @@ FLIP_SEEDS = [2, 3, 5, 7, 11]
 TRANSPOSE_SEEDS = [4, 6, 8, 9, 13]
 
 
-@pytest.mark.parametrize("seed, control", [(s, "flip") for s in FLIP_SEEDS] + [(s, "transpose") for s in TRANSPOSE_SEEDS])
+@pytest.mark.parametrize("seed, control",
+                         [(s, "flip") for s in FLIP_SEEDS] + [(s, "transpose") for s in TRANSPOSE_SEEDS])
 def test_theorem1_negative_controls_on_random_mechanisms(seed, control):
     env = random_environment(seed)
     mechanism = random_mechanism(seed, env)

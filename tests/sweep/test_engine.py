@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from irmd.cli import main
-from irmd.sweep import BuiltinSpec, FileSpec, parse_axis, run_point, run_sweep, SweepOptions
+from irmd.sweep import BuiltinSpec, FileSpec, SweepOptions, parse_axis, run_point, run_sweep
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "tutorial"
 PNG = b"\x89PNG\r\n\x1a\n"

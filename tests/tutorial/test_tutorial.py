@@ -99,7 +99,8 @@ def test_every_command_of_the_tutorial(tmp_path, monkeypatch):
         proc = subprocess.run([sys.executable, "-m", "irmd", *argv], capture_output=True, text=True,
                               timeout=600, env=env)
         where = f"tutorial line {line}: irmd {' '.join(argv)}"
-        assert proc.returncode == expected, f"{where}: exit {proc.returncode}\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}"
+        assert proc.returncode == expected, (f"{where}: exit {proc.returncode}\n"
+                                             f"{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
         assert "Traceback" not in proc.stderr, where
         if expected == 3:
             assert len(proc.stderr.strip().splitlines()) == 1, where

@@ -5,7 +5,7 @@ import sympy as sp
 
 from irmd.analytic.environment import OWN as s
 from irmd.analytic.environment import TOTAL as y
-from irmd.analytic.library.auction import A, L1, T, common_value_auction, ybar
+from irmd.analytic.library.auction import L1, A, T, common_value_auction, ybar
 from irmd.analytic.special import ErlangCDF, ErlangPDF, ErlangSF
 from irmd.errors import CandidateError
 from irmd.verify import verify

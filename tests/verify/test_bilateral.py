@@ -58,7 +58,7 @@ def test_verified_at_50_digits():
     _matches_the_independent_value(certificate, "1.5")
 
 
-@pytest.mark.parametrize("h", ["1.01", "1.99"])
+@pytest.mark.parametrize("h", [pytest.param("1.01", marks=pytest.mark.slow), "1.99"])
 def test_near_the_ends_of_the_interior_regime_is_verified(h):
     # Exponent h/g - 1 = 1/100 or 99/100: 1F1 has no elementary form; the SVO identity is proved by the
     # contiguous relation and the masses by the table antiderivative y^(p+1)/(p+1) 1F1(p+1; p+2; y).

@@ -111,3 +111,13 @@ def test_the_numeric_search_stays_inside_the_region():
                     region=((side, 1),), surfaces=(side,), intervals=((2, sp.oo),))
     evidence = decide(outside, context(symbolic=False))
     assert evidence.status is Status.CONFIRMED, evidence
+
+
+def test_the_numeric_search_does_not_climb_off_a_surface():
+    # A claim on the surface y = 2 only: 1 - y/2 - (y - 2)^2 >= 0 holds there (it is 0) and fails
+    # beside it.  Climbing from a point of the surface would leave it and "refute" a true claim.
+    surface = Surface(y - 2)
+    on_surface = Claim("test", ClaimKind.NONNEG, 1 - y / 2 - (y - 2) ** 2, box, region=((surface, 0),),
+                       surfaces=(surface,))
+    evidence = decide(on_surface, context(symbolic=False))
+    assert evidence.status is Status.CONFIRMED, evidence

@@ -3,7 +3,7 @@ import sympy as sp
 
 from irmd.analytic.environment import OWN as s
 from irmd.analytic.environment import TOTAL as y
-from irmd.analytic.library.auction import A, L1, common_value_auction
+from irmd.analytic.library.auction import L1, A, common_value_auction
 from irmd.verify import verify
 
 HALF = sp.Rational(1, 2)
@@ -28,7 +28,8 @@ def test_non_exponential_density_names_the_pde():
 
 
 def test_ivo_slackness_shows_coefficients_and_outcome():
-    c = verify(common_value_auction(2, HALF, allocation=sp.Rational(9, 10) * s / sp.Max(y, sp.Symbol("ybar", positive=True))),
+    c = verify(common_value_auction(2, HALF,
+                                    allocation=sp.Rational(9, 10) * s / sp.Max(y, sp.Symbol("ybar", positive=True))),
                dps=20)
     text = hint(c, "ivo.slackness")
     assert "coefficients" in text and "q: 0.9" in text

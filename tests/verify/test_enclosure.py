@@ -5,8 +5,14 @@ import sympy as sp
 from flint import arb, ctx, fmpq
 
 from irmd.analytic.special import ErlangCDF, ErlangPDF, ErlangSF, erlang_cdf, erlang_pdf, erlang_sf
-from irmd.verify.enclosure import (Enclosure, UnsupportedExpression, arb_function, count_sign_changes,
-                                   isolate_root, prove_on_box)
+from irmd.verify.enclosure import (
+    Enclosure,
+    UnsupportedExpression,
+    arb_function,
+    count_sign_changes,
+    isolate_root,
+    prove_on_box,
+)
 
 x, y, c = sp.symbols("x y c")
 x1, x2 = sp.symbols("x1 x2")

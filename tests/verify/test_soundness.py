@@ -49,6 +49,10 @@ SLOW = {
     "template: transfer bump 1 - tanh^2 at 0.4321",
     "template: negative dip of sigma(., 0) at 1.15",
     "N=2 symmetric: total transfer + 1/10 beside K sin^2 + K cos^2 - K",
+    # 14-17 s each: bilateral trade near the ends of its interior regime, an Erlang order of 50
+    "bilateral h=1.01: L raised by 1e-30",
+    "bilateral h=1.99: density exponent off by 1e-6",
+    "N=50 symmetric: T's upper piece one Erlang order up",
 }
 
 

@@ -29,7 +29,8 @@ def bounds(result):
 
 
 def assert_contains(result, f, points):
-    """The enclosure holds f (an mpmath function) at every sample point (f at 100 digits, beyond the enclosure's 256 bits)."""
+    """The enclosure holds f (an mpmath function) at every sample point
+    (f at 100 digits, beyond the enclosure's 256 bits)."""
     lo, hi = bounds(result)
     with mpmath.workdps(100):
         for p in points:

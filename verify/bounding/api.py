@@ -16,23 +16,25 @@ binds) is an invalid ``t_max``, and otherwise a bug.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-from irmd.status import TextEnum
 from fractions import Fraction
 
 import numpy as np
 
 from irmd.errors import ParameterError
+from irmd.status import TextEnum
 
 from .common import number
 from .grid import Grid
-from .guarantee_lp import GuaranteeResult, build as build_guarantee, read_solution as read_guarantee
+from .guarantee_lp import GuaranteeResult
+from .guarantee_lp import build as build_guarantee
+from .guarantee_lp import read_solution as read_guarantee
 from .potential_lp import PotentialResult, solve_potential
 from .reduced import reduce_environment
 from .shapes import ShapeComparison, compare
 from .solvers import SOLVERS, solve
 from .sweep import Extrapolation, richardson
-from .tiebreak import TIE_BREAKS, tie_break as apply_tie_break
+from .tiebreak import TIE_BREAKS
+from .tiebreak import tie_break as apply_tie_break
 
 PROGRAMS = ("guarantee", "potential")
 

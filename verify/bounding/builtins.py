@@ -14,10 +14,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Mapping
 
+import numpy as np
+
+import irmd.analytic.library as library
 from irmd.errors import IrmdError, UnknownNameError
+from irmd.verify.api import verify
 
 from . import environments
 from .candidates import ShapeModel, builtin_shapes, candidate_shapes
+from .common import number
 
 
 @dataclass(frozen=True)
@@ -32,38 +37,27 @@ class Source:
     notes: tuple[str, ...] = field(default=())
 
     def to_dict(self) -> dict:
-        from .common import number
-
         return {"name": self.name, "params": {k: str(v) for k, v in self.params.items()},
                 "analytic": number(self.analytic, 12), "analytic_origin": self.analytic_origin,
                 "candidate_max_transfer": number(self.transfer_scale, 6), "notes": list(self.notes)}
 
 
-def _library():
-    try:
-        import irmd.analytic.library as library
-    except ImportError:  # pragma: no cover - the library ships with irmd
-        return None
-    return library
-
-
 def names() -> list[str]:
-    library = _library()
-    return sorted(set(environments.names()) | set(library.names() if library else ()))
+    return sorted(set(environments.names()) | set(library.names()))
 
 
 def resolve(name: str, params: Mapping[str, str] | None = None, dps: int = 20) -> Source:
     """The environment and known values of the built-in ``name`` with string parameters."""
     params = dict(params or {})
-    library = _library()
-    in_library = library is not None and name in library.names()
+    in_library = name in library.names()
     if not in_library and name not in environments.names():
         raise UnknownNameError(f"unknown candidate {name!r}; built-ins are {', '.join(names())}")
     if not in_library:
         example = environments.build(name, params)
         closed = float(example.value) if example.value is not None else None
-        return Source(name, {k: str(v) for k, v in example.params.items()}, example.environment, closed, "closed form (survey, Sections 3.5-3.6)",
-                      example.transfer_scale, builtin_shapes(example), (example.note,) if example.note else ())
+        return Source(name, {k: str(v) for k, v in example.params.items()}, example.environment, closed,
+                      "closed form (survey, Sections 3.5-3.6)", example.transfer_scale, builtin_shapes(example),
+                      (example.note,) if example.note else ())
     candidate = library.build(name, params)  # the library validates the parameters
     example = None
     if name in environments.names():
@@ -76,8 +70,6 @@ def resolve(name: str, params: Mapping[str, str] | None = None, dps: int = 20) -
     environment = candidate.explicit_environment()
     analytic, origin = closed, "closed form (survey)"
     try:
-        from irmd.verify import verify
-
         certificate = verify(candidate, dps=dps)
         verdict = str(getattr(certificate, "status", ""))
         if verdict == "verified" and certificate.guarantee_lower is not None:
@@ -110,9 +102,6 @@ def source_from_candidate(candidate, dps: int = 20) -> Source:
     t_max from a bug) is the largest |transfer| of its mechanism on a box around
     its constants' scale.
     """
-    import numpy as np
-
-    from irmd.verify import verify
 
     notes = []
     analytic, origin = None, "none (the candidate is not verified)"

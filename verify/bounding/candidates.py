@@ -21,7 +21,14 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
-from scipy.special import gammainc, gammaln, hyp1f1
+import sympy as sp
+from scipy.integrate import quad
+from scipy.special import gammainc, gammaincc, gammaln, hyp1f1
+
+from irmd.analytic.constants import solve_constants
+from irmd.analytic.environment import OWN, TOTAL
+from irmd.analytic.resolve import resolve
+from irmd.budget import Budget
 
 
 @dataclass(frozen=True)
@@ -84,7 +91,6 @@ def bilateral_shapes(h: float, g: float, ybar: float, value: float) -> ShapeMode
         return np.power(y, a + 1) * hyp1f1(a + 1, a + 2, y) / (a + 1)
 
     # A normalises the density over the triangle: int_0^ybar y A e^y y^(-h/g) dy = 1.
-    from scipy.integrate import quad
 
     mass, _ = quad(lambda y: y * np.exp(y) * y ** (-h / g), 0, ybar)
     A = 1.0 / mass
@@ -128,8 +134,6 @@ def builtin_shapes(example) -> ShapeModel | None:
 
 def _numpy_modules():
     """numpy implementations of irmd's special functions for lambdify."""
-    from scipy.special import gammaincc
-
     def erlang_pdf(n, y):
         n = int(n)
         if n == 0:
@@ -157,13 +161,6 @@ def candidate_shapes(candidate, dps: int = 20) -> ShapeModel:
     defined functions by their closed forms), vectorised with numpy; so a user's
     conjecture is compared with the grid solutions exactly as the built-ins are.
     """
-    import sympy as sp
-
-    from irmd.analytic.constants import solve_constants
-    from irmd.analytic.environment import OWN, TOTAL
-    from irmd.budget import Budget
-    from irmd.verify.resolve import resolve
-
     values = solve_constants(candidate.constants, dps)
     numbers = {s: sp.Float(v, dps) for s, v in values.items()}
     resolution = resolve(candidate, Budget(30, 10))

@@ -103,7 +103,8 @@ class ProgramResult:
             "program": self.program,
             "status": str(self.status),
             "message": self.message,
-            "grid": {"agents": self.grid.agents, "k": self.grid.k, "top": str(self.grid.top), "points": self.grid.points},
+            "grid": {"agents": self.grid.agents, "k": self.grid.k, "top": str(self.grid.top),
+                     "points": self.grid.points},
             "t_max": number(self.t_max, dps),
             "solver": self.solver,
             "symmetric": self.symmetric,
@@ -128,5 +129,6 @@ def check_recomputed(status: LPStatus, message: str, value: float, solver_value:
     """Demote OPTIMAL when the recomputed bound and the solver's differ by more than ``10 tol (1 + |value|)``."""
     difference = abs(value - solver_value)
     if status is LPStatus.OPTIMAL and difference > 10 * tolerance * (1 + abs(value)):
-        return LPStatus.OPTIMAL_INACCURATE, message + f"; recomputed value differs from the solver's by {difference:.2e}"
+        return LPStatus.OPTIMAL_INACCURATE, (message
+                                             + f"; recomputed value differs from the solver's by {difference:.2e}")
     return status, message

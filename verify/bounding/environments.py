@@ -114,7 +114,8 @@ def bilateral_value(h, g, dps: int = 30):
             # (1 + a/y) F(y) = e^y y^a, the first-order condition of the minimum; with
             # z = y u^(1/(1+a)) the integral e^-y y^-a F(y) is y/(1+a) int_0^1 e^(y(u^(1/(1+a)) - 1)) du,
             # whose integrand is smooth (no z^a singularity at 0).
-            return (1 + a / y) * y / (1 + a) * mpmath.quad(lambda u: mpmath.exp(y * (u ** (1 / (1 + a)) - 1)), [0, 1]) - 1
+            return (1 + a / y) * y / (1 + a) * mpmath.quad(lambda u: mpmath.exp(y * (u ** (1 / (1 + a)) - 1)),
+                                                           [0, 1]) - 1
 
         upper = mpmath.mpf(4)
         while foc(upper) <= 0:

@@ -1,6 +1,6 @@
 """Pictures of the bounding programs: convergence in 1/k and heatmaps on the grid.
 
-Both functions write a PNG with matplotlib's non-interactive Agg backend and
+Both functions draw on a matplotlib Figure (its Agg canvas; the global backend is left alone), write a PNG and
 return the path.  Heatmaps show two agents' axes; with N > 2 agents the slice
 ``x_3 = ... = x_N = 0`` is drawn (and said so in the title); with one agent,
 curves replace the heatmaps.
@@ -8,21 +8,13 @@ curves replace the heatmaps.
 from __future__ import annotations
 
 import numpy as np
-
-
-def _pyplot():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
+from matplotlib.figure import Figure
 
 
 def plot_sweep(sweep, path: str, title: str = "") -> str:
     """Both bounds against 1/k, with the analytic value and the extrapolated limits."""
-    plt = _pyplot()
-    fig, ax = plt.subplots(figsize=(6.4, 4.4))
+    fig = Figure(figsize=(6.4, 4.4))
+    ax = fig.subplots()
     ks = np.array([r.grid.k for r in sweep.results], dtype=float)
     lower = np.array([np.nan if r.lower is None else r.lower for r in sweep.results])
     upper = np.array([np.nan if r.upper is None else r.upper for r in sweep.results])
@@ -42,7 +34,6 @@ def plot_sweep(sweep, path: str, title: str = "") -> str:
     ax.grid(alpha=0.3)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
-    plt.close(fig)
     return path
 
 
@@ -55,7 +46,6 @@ def _slice(array: np.ndarray) -> np.ndarray:
 
 def plot_heatmaps(result, path: str, title: str = "") -> str:
     """q(x), t(x) of the guarantee solution and σ(x, θ) densities of the potential solution."""
-    plt = _pyplot()
     grid = result.grid
     panels = []
     if result.guarantee is not None and result.guarantee.ok:
@@ -73,7 +63,8 @@ def plot_heatmaps(result, path: str, title: str = "") -> str:
             panels.append((f"k^N sigma(x, theta={label}), potential LP", sigma[s]))
     if not panels:
         raise ValueError("nothing to plot: neither program has a solution")
-    fig, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels), 3.8), squeeze=False)
+    fig = Figure(figsize=(4.2 * len(panels), 3.8))
+    axes = fig.subplots(1, len(panels), squeeze=False)
     axis = grid.axis()
     extent = [axis[0], axis[-1], axis[0], axis[-1]]
     for ax, (label, values) in zip(axes[0], panels):
@@ -90,5 +81,4 @@ def plot_heatmaps(result, path: str, title: str = "") -> str:
     fig.suptitle((title or f"Bounding programs, k = {grid.k}") + suffix, fontsize=10)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
-    plt.close(fig)
     return path

@@ -22,11 +22,20 @@ import os
 import time
 from dataclasses import dataclass, field
 
+import clarabel
+import highspy
 import numpy as np
 import scipy.sparse as sps
 
+from irmd.errors import ParameterError
 from irmd.lp_status import (  # noqa: F401  (HIGHS_STATUS_MAP: this adapter's map, shared with the finite LPs)
-    HIGHS_STATUS_MAP, SOLUTION_PRESENT, LPStatus, demote, highs_instance, highs_status, translate,
+    HIGHS_STATUS_MAP,
+    SOLUTION_PRESENT,
+    LPStatus,
+    demote,
+    highs_instance,
+    highs_status,
+    translate,
 )
 
 SOLVERS = ("highs-ipm", "highs-simplex", "highs-pdlp", "clarabel")
@@ -118,7 +127,8 @@ def recheck(lp: LPData, x: np.ndarray, row_dual: np.ndarray | None, col_dual: np
     def split(y, lower, upper):
         pos, neg = np.maximum(y, 0.0), np.maximum(-y, 0.0)
         wrong = np.sum(pos[~np.isfinite(lower)]) + np.sum(neg[~np.isfinite(upper)])
-        value = pos[np.isfinite(lower)] @ lower[np.isfinite(lower)] - neg[np.isfinite(upper)] @ upper[np.isfinite(upper)]
+        value = (pos[np.isfinite(lower)] @ lower[np.isfinite(lower)]
+                 - neg[np.isfinite(upper)] @ upper[np.isfinite(upper)])
         return float(wrong), float(value)
 
     wrong_rows, dual_rows = split(row_dual, lp.row_lower, lp.row_upper)
@@ -134,8 +144,6 @@ def recheck(lp: LPData, x: np.ndarray, row_dual: np.ndarray | None, col_dual: np
 def solve_highs(lp: LPData, method: str = "ipm", time_limit: float | None = None, tolerance: float = 1e-6,
                 crossover: bool = False, threads: int | None = None) -> LPSolution:
     """Solve with HiGHS; ``method`` is 'ipm', 'simplex' or 'pdlp'."""
-    import highspy
-
     start = time.perf_counter()
     h = highs_instance(method, time_limit, threads)
     if method == "ipm":
@@ -202,8 +210,6 @@ CLARABEL_STATUS_MAP = {
 def solve_clarabel(lp: LPData, time_limit: float | None = None, tolerance: float = 1e-6,
                    P: sps.spmatrix | None = None) -> LPSolution:
     """Solve with Clarabel's interior point method (``P`` adds ``x @ P @ x / 2`` to the objective)."""
-    import clarabel
-
     start = time.perf_counter()
     m, n = lp.A.shape
     A = lp.A.tocsr()
@@ -262,8 +268,6 @@ def solve_clarabel(lp: LPData, time_limit: float | None = None, tolerance: float
 def solve(lp: LPData, solver: str = "highs-ipm", time_limit: float | None = None,
           tolerance: float = 1e-6) -> LPSolution:
     """Dispatch to an adapter by name (one of :data:`SOLVERS`)."""
-    from irmd.errors import ParameterError
-
     if solver == "clarabel":
         return solve_clarabel(lp, time_limit, tolerance)
     if solver in ("highs-ipm", "highs-simplex", "highs-pdlp"):

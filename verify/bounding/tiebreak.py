@@ -105,7 +105,7 @@ def tie_break(program: GuaranteeProgram, first: GuaranteeResult, rule: str, solv
             solution = replace(solution, x=solution.x[:n])
     else:
         env, grid, red = program.env, program.grid, program.reduction
-        P, d = grid.points, env.dimension
+        d = env.dimension
         grads = gradient("forward", grid.size, grid.k, grid.agents)
         blocks = [sps.kron(sps.identity(d), g, format="csr") for g in grads]
         G = sps.vstack([b[red.rows(d)] for b in blocks], format="csr") @ red.coordinate_expansion

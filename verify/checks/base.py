@@ -15,6 +15,7 @@ import sympy as sp
 
 from irmd.analytic.candidate import Candidate
 from irmd.analytic.environment import TOTAL
+from irmd.analytic.resolve import Resolution
 from irmd.errors import BudgetExceeded
 from irmd.status import PASSING, Status, combine
 
@@ -22,7 +23,6 @@ from ..certificate import CheckResult
 from ..claims import Claim, ClaimKind, DecisionContext, Evidence, decide
 from ..model import ReducedModel
 from ..partition import Region, interval_bounds, partition, surface_pieces, total_form
-from ..resolve import Resolution
 from ..sampling import Box, in_closure
 
 REGISTRY: dict[str, "Check"] = {}
@@ -97,7 +97,8 @@ class Run:
         text = region.text if region else "everywhere"
         if on_surface is not None:
             sides = tuple((s, v) for s, v in sides if s != on_surface) + ((on_surface, 0),)
-            text = f"on {on_surface.phi} = 0" + ("" if not region or region.text == "everywhere" else f", {region.text}")
+            text = f"on {on_surface.phi} = 0" + ("" if not region or region.text == "everywhere"
+                                                 else f", {region.text}")
         if on_surface is not None and len(box.variables) == 1:
             expr = _on_root(expr, box.variables[0], on_surface, self.ctx)
         lower, upper = ((), ())

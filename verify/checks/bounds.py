@@ -19,12 +19,12 @@ import sympy as sp
 from flint import arb, ctx
 
 from irmd.analytic.constants import mpmath_function
+from irmd.analytic.piecewise import to_piecewise
 from irmd.status import PASSING, Status
 
-from ..jumps import density_jump, singular_maximum
-from ..regions import to_piecewise
 from ..balls import precision_bits
 from ..bracket import ball_of, integral_ball, point_ball
+from ..jumps import density_jump, singular_maximum
 from ..signal_integrals import integrate_over_signals, surface_integral, surface_term_form
 from .base import Check, register_check, zero_piece
 from .pde import density_surfaces
@@ -56,7 +56,8 @@ class SaddleBounds(Check):
             potential, p_error, p_status = limit.value, mpmath.mpf(0), limit.status
             if potential is not None:
                 values["potential_upper_limit"] = potential
-        if guarantee is None or potential is None or g_status is not Status.CONFIRMED or p_status is not Status.CONFIRMED:
+        if (guarantee is None or potential is None
+                or g_status is not Status.CONFIRMED or p_status is not Status.CONFIRMED):
             return self.result(run, [], values, Status.INCONCLUSIVE, "; ".join(notes) or "bounds not established")
         with mpmath.workdps(run.ctx.working_dps):
             gap = potential - guarantee
@@ -115,8 +116,8 @@ def guarantee_lower(run):
     lv = levels(run)
     if not run.passed("svo.slackness"):
         status = run.results.get("svo.slackness")
-        return None, f"guarantee bound not established: svo.slackness is {status.status.value if status else 'missing'}", \
-            Status.INCONCLUSIVE
+        return None, ("guarantee bound not established: svo.slackness is "
+                      f"{status.status.value if status else 'missing'}"), Status.INCONCLUSIVE
     if not run.passed("svo.jumps"):
         return None, "guarantee bound not established: svo.jumps does not hold", Status.INCONCLUSIVE
     constants = list(run.ctx.values)

@@ -17,15 +17,16 @@ import sympy as sp
 from flint import arb, ctx, fmpq
 
 from irmd.analytic.constants import mpmath_function
-from irmd.analytic.special import erlang_ratio_form
+from irmd.analytic.piecewise import to_piecewise
+from irmd.analytic.special import erlang_ratio_form, expand_erlang
 from irmd.budget import time_budget
 from irmd.errors import BudgetExceeded
 from irmd.status import Status
 
 from ..balls import precision_bits
-from ..claims import ClaimKind, Evidence, Step
-from ..enclosure import UnsupportedExpression, arb_function
+from ..claims import Claim, ClaimKind, Evidence, Step
 from ..diagnostics import formula, number, point_text
+from ..enclosure import UnsupportedExpression, arb_function
 from ..jumps import density_jump
 from ..sampling import Box
 from .base import Check, register_check
@@ -98,7 +99,6 @@ class TransferODE(Check):
                         + ode.source).xreplace(subs)
             y0, value0 = definition.initial
             box = Box((y,), (y0,))
-            from ..regions import to_piecewise
 
             residual = to_piecewise(run.resolution.apply(residual))
             evidence += run.decide_by_region(f"ODE residual of {definition.name}", ClaimKind.ZERO, residual, box)
@@ -118,8 +118,6 @@ class TransferODE(Check):
 
 def initial_condition(run, name, T, y, y0, value0) -> Evidence:
     """Limit of T at y0 from the right equals value0: symbolic limit, else evaluation next to y0."""
-    from ..claims import Claim
-
     label = f"{name}({y0}+) - {value0}"
     claim = Claim(label, ClaimKind.ZERO, T - value0, Box((y,), (y0,)), region_text=f"{y} -> {y0}+")
     # The limit only sees the piece next to y0: the region whose first interval starts there.
@@ -129,8 +127,6 @@ def initial_condition(run, name, T, y, y0, value0) -> Evidence:
     right = piece.xreplace({y: y0 + sp.Symbol("eta_", positive=True)})
     try:
         with time_budget(run.ctx.budget.remaining(), f"limit of {name}"):
-            from irmd.analytic.special import expand_erlang
-
             limit = sp.limit(expand_erlang(right), sp.Symbol("eta_", positive=True), 0, "+")
         if limit.is_number and limit.is_finite:
             if sp.simplify(limit - value0) == 0:

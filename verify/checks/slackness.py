@@ -20,12 +20,15 @@ import mpmath
 import sympy as sp
 
 from irmd.analytic.constants import mpmath_function
+from irmd.analytic.piecewise import to_piecewise
+from irmd.analytic.special import expand_erlang
+from irmd.errors import BudgetExceeded
 from irmd.status import Status
 
 from ..claims import ClaimKind
 from ..diagnostics import gradient_text, number, point_text, value_at
 from ..jumps import density_jump, mechanism_jump, singular_at_mechanism, singular_maximum
-from ..regions import restrict, to_piecewise
+from ..regions import restrict
 from .base import Check, register_check, zero_piece
 from .pde import density_surfaces
 
@@ -71,7 +74,6 @@ class IVOSlackness(Check):
                     f"(e.g. trade with probability 1 on the line in bilateral trade); it falls short by "
                     f"{number(evidence.residual)} at {point_text(evidence.witness)}")
         model, sides = run.model, dict(evidence.claim.region)
-        from ..regions import restrict
 
         point = evidence.witness
         coefficients = {c: value_at(run, restrict(a, sides), point) for c, a in model.ivo_coefficients.items()}
@@ -88,9 +90,6 @@ class IVOSlackness(Check):
 
 def light_simplify(expr: sp.Expr, budget) -> sp.Expr:
     """Expand and cancel under the budget (exact Erlang sums for small orders); unchanged on timeout."""
-    from irmd.analytic.special import expand_erlang
-    from irmd.errors import BudgetExceeded
-
     if expr == 0:
         return expr
     try:
@@ -173,7 +172,7 @@ class SVOSlackness(Check):
         with mpmath.workdps(run.ctx.working_dps):
             constants = list(run.ctx.values)
             numbers = [run.ctx.values[c] for c in constants]
-            for label, (level, how) in levels(run).items():
+            for label, (level, _how) in levels(run).items():
                 if level is None:
                     continue
                 values[f"L[{label}]"] = mpmath.mpf(mpmath_function(level, constants)(*numbers))

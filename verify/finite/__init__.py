@@ -21,7 +21,14 @@ from .jsonio import instance_from_dict, load_instance
 from .lp import LPData, Reduction
 from .mechanism_reduction import MechanismReduction, reduce_mechanism
 from .model import FiniteEnvironment, FiniteInformation, FiniteInstance, FiniteMechanism, InstanceError
-from .potential import InformationTables, Potential2LP, PotentialResult, informational_lagrangian, potential, solve_potential
+from .potential import (
+    InformationTables,
+    Potential2LP,
+    PotentialResult,
+    informational_lagrangian,
+    potential,
+    solve_potential,
+)
 from .rational import RationalArray
 from .solvers import HIGHS, STATUS_MAP, LPSolution
 

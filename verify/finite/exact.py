@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
+import flint
 import numpy as np
 
 from irmd.status import Status
@@ -56,8 +57,6 @@ class ExactCertificate:
 
 
 def _fmpq(value):
-    import flint
-
     value = Fraction(value)
     return flint.fmpq(value.numerator, value.denominator)
 
@@ -78,8 +77,6 @@ def certify(lp: LPData, basis, max_dimension: int = MAX_EXACT_DIMENSION) -> Exac
     max_dimension : int
         Larger bases are not reconstructed (the certificate is then INCONCLUSIVE).
     """
-    import flint
-
     if not lp.exact:
         raise TypeError("certify() needs the program built with exact coefficients")
     if basis is None:

@@ -15,6 +15,8 @@ import json
 from fractions import Fraction
 from pathlib import Path
 
+import numpy as np
+
 from irmd.errors import InputError
 from irmd.numbers import parse_exact
 
@@ -65,7 +67,6 @@ def _rational_array(value, path: str, depth: int) -> RationalArray:
             walk(child, level + 1, f"{where}[{k}]")
 
     walk(value, 0, path)
-    import numpy as np
 
     array = np.empty(len(flat), dtype=object)
     array[:] = flat

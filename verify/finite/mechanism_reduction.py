@@ -32,6 +32,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from irmd.errors import ParameterError
 from irmd.status import Status, combine
 
 from .guarantee import GuaranteeResult, PayoffTables, guarantee, solve_guarantee
@@ -58,14 +59,10 @@ def chain_constants(row_max, rule: str = "agent", margin: float = 0.01) -> np.nd
     """
     row_max = np.asarray(row_max, dtype=float)
     if rule not in C_RULES:
-        from irmd.errors import ParameterError
-
         raise ParameterError(f"--c-rule: expected one of {list(C_RULES)}, got {rule!r}")
     if rule == "paper":
         return np.full(len(row_max), 1.0 + row_max.max(initial=0.0))
     if margin <= 0:
-        from irmd.errors import ParameterError
-
         raise ParameterError(f"--margin: must be > 0, got {margin}")
     C = np.where(row_max > 0, (1.0 + margin) * row_max, 1.0)
     return np.full(len(C), C.max(initial=1.0)) if rule == "common" else C
@@ -244,15 +241,11 @@ def reduce_mechanism(env: FiniteEnvironment, mechanism: FiniteMechanism, k: int 
         Also solve the guarantee LP of the truncated mechanism.
     """
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
-        from irmd.errors import ParameterError
-
         raise ParameterError(f"--k: the truncation level must be an integer >= 1, got {k!r}")
     solver = solver or HIGHS()
     if reference is None:
         reference = guarantee(env, mechanism, coarse=coarse, solver=solver)
     elif reference.coarse != coarse:
-        from irmd.errors import ParameterError
-
         raise ParameterError(f"reference is a {reference.program} result, but coarse={coarse} was asked for")
     tables = PayoffTables.of(env, mechanism)
     if reference.alpha is None:

@@ -117,12 +117,13 @@ class FiniteEnvironment:
         if len(self.w.shape) != 2 or self.w.shape[1] != self.n_states or self.w.shape[0] < 1:
             raise InstanceError("env.w", f"expected shape [outcomes][{self.n_states} states], got {list(self.w.shape)}")
         if len(self.u.shape) != 3 or self.u.shape[1:] != self.w.shape or self.u.shape[0] < 1:
-            raise InstanceError("env.u", f"expected shape [agents][{self.n_outcomes} outcomes][{self.n_states} states], "
-                                         f"got {list(self.u.shape)}")
+            raise InstanceError("env.u", f"expected shape [agents][{self.n_outcomes} outcomes]"
+                                         f"[{self.n_states} states], got {list(self.u.shape)}")
         _check_distribution(self.mu, "env.mu")
         object.__setattr__(self, "agents", _labels(self.agents or None, self.n_agents, "agent ", "env.agents"))
         object.__setattr__(self, "states", _labels(self.states or None, self.n_states, "state ", "env.states"))
-        object.__setattr__(self, "outcomes", _labels(self.outcomes or None, self.n_outcomes, "outcome ", "env.outcomes"))
+        object.__setattr__(self, "outcomes",
+                           _labels(self.outcomes or None, self.n_outcomes, "outcome ", "env.outcomes"))
 
     @property
     def n_agents(self) -> int:
@@ -156,7 +157,8 @@ class FiniteMechanism:
         """Check shapes, lotteries and participation security against ``env``; return self."""
         _check_agent_levels(self.n_agents, env, "mechanism.m", "outcomes")
         if self.m.shape[-1] != env.n_outcomes:
-            raise InstanceError("mechanism.m", f"lotteries have {self.m.shape[-1]} entries, expected {env.n_outcomes} outcomes")
+            raise InstanceError("mechanism.m",
+                                f"lotteries have {self.m.shape[-1]} entries, expected {env.n_outcomes} outcomes")
         _check_lotteries(self.m, "mechanism.m")
         object.__setattr__(self, "actions", _profile_labels(self.actions, self.action_counts, "mechanism.actions"))
         self._check_secure(env)

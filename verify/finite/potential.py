@@ -12,7 +12,8 @@ Its dual is ``min sum_s q(s)`` subject to ``q(s) >= gamma(s, w)`` where the
 informational Lagrangian coefficient is::
 
     gamma(s, w) = sum_t [ w(w,t) sigma(s,t) + sum_i beta_i(s_i) u_i(w,t) sigma(s,t)
-                          + sum_i sum_{s_i'} ( alpha_i(s_i'|s_i) sigma(s,t) - alpha_i(s_i|s_i') sigma(s_i',s_-i,t) ) u_i(w,t) ].
+                          + sum_i sum_{s_i'} ( alpha_i(s_i'|s_i) sigma(s,t)
+                                               - alpha_i(s_i|s_i') sigma(s_i',s_-i,t) ) u_i(w,t) ].
 """
 from __future__ import annotations
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+import highspy
 import numpy as np
 
 from irmd.lp_status import HIGHS_STATUS_MAP, SOLUTION_PRESENT, LPStatus, demote, highs_instance, highs_status
@@ -93,8 +94,6 @@ class HIGHS:
         self.threads = threads
 
     def _model(self, lp: LPData):
-        import highspy
-
         inf = highspy.kHighsInf
         model = highspy.HighsLp()
         model.num_col_ = lp.n_cols

@@ -16,14 +16,19 @@ r"""Resolve a candidate's definitions into plain sympy expressions.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import sympy as sp
 
-from irmd.analytic.candidate import Candidate
-from irmd.analytic.constants import symbolic_substitution
-from irmd.analytic.functions import DefinedFunction
 from irmd.budget import Budget
 from irmd.errors import BudgetExceeded, CandidateError
+
+from .constants import symbolic_substitution
+from .functions import DefinedFunction
+from .piecewise import to_piecewise
+
+if TYPE_CHECKING:
+    from .candidate import Candidate
 
 
 @dataclass
@@ -117,8 +122,6 @@ def _simplify_pieces(expr: sp.Expr, budget: Budget) -> sp.Expr:
     factor (e^y times a combination that vanishes); left as is, it is exact but
     evaluates to rounding noise times e^y far out.
     """
-    from .regions import to_piecewise
-
     try:
         with budget.step("simplify the ODE solution"):
             folded = sp.piecewise_fold(to_piecewise(expr))

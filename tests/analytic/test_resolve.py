@@ -1,11 +1,20 @@
 """A transfer given only by its linear ODE is solved by irmd (integrating factor) and verified."""
 import sympy as sp
 
-from irmd.analytic import (Candidate, Constant, DefinedFunction, Environment, Information, Interval, Mechanism,
-                           Simplex, State)
-from irmd.verify import verify
-from irmd.verify.resolve import resolve
+from irmd.analytic import (
+    Candidate,
+    Constant,
+    DefinedFunction,
+    Environment,
+    Information,
+    Interval,
+    Mechanism,
+    Simplex,
+    State,
+)
+from irmd.analytic.resolve import resolve
 from irmd.budget import Budget
+from irmd.verify import verify
 
 from ..helpers import assert_refuted, assert_verified
 
