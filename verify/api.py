@@ -14,7 +14,7 @@ from irmd.status import Status
 
 from .certificate import Certificate, CheckResult, verdict
 from .checks import ordered_checks
-from .checks.base import Run
+from .checks.base import Run, RunOptions
 from .checks.bounds import potential_upper
 from .claims import DecisionContext
 from .limits import potential_limit
@@ -78,12 +78,12 @@ def verify(
     if not isinstance(candidate, Candidate):
         raise InputError(f"verify() needs a Candidate, got {type(candidate).__name__}")
     started = time.monotonic()
-    run = _prepare(candidate, dps, symbolic, budget_seconds, step_seconds, include_jump_terms)
-    run.options["plane_integrals"] = plane_integrals
+    run = _prepare(candidate, dps, symbolic, budget_seconds, step_seconds,
+                   RunOptions(include_jump_terms=include_jump_terms, plane_integrals=plane_integrals))
     options = dict(symbolic=symbolic, budget_seconds=budget_seconds, step_seconds=step_seconds,
                    include_jump_terms=include_jump_terms)
     if candidate.family is not None and only is None:
-        run.facts["potential_limit"] = potential_limit(
+        run.potential_limit = potential_limit(
             candidate, dps, lambda member: potential_bound(member, dps, **options))
     excluded = dict(candidate.excluded_checks)
     needed = sorted(set(excluded) - EXCLUDABLE_CHECKS)
@@ -121,8 +121,8 @@ def verify(
         status=status,
         dps=dps,
         checks=tuple(results),
-        guarantee_lower=run.facts.get("guarantee_lower"),
-        potential_upper=run.facts.get("potential_upper"),
+        guarantee_lower=run.guarantee_lower,
+        potential_upper=run.potential_upper,
         tolerance=mpmath.mpf(10) ** (-dps),
         constants=constants,
         headline=headline,
@@ -130,7 +130,7 @@ def verify(
         elapsed=time.monotonic() - started,
         regime=candidate.regime,
         skipped=tuple(excluded.items()),
-        potential_limit=run.facts.get("potential_limit").value if "potential_limit" in run.facts else None,
+        potential_limit=run.potential_limit.value if run.potential_limit is not None else None,
         source=candidate,
         reduced_model=run.model,
     )
@@ -139,7 +139,7 @@ def verify(
 GUARD_DIGITS = 20
 
 
-def _prepare(candidate, dps, symbolic, budget_seconds, step_seconds, include_jump_terms) -> Run:
+def _prepare(candidate, dps, symbolic, budget_seconds, step_seconds, options: RunOptions) -> Run:
     """Resolve, model and set up the numeric context of one candidate."""
     budget = Budget(budget_seconds, step_seconds)
     values = solve_constants(candidate.constants, dps + GUARD_DIGITS)
@@ -149,7 +149,7 @@ def _prepare(candidate, dps, symbolic, budget_seconds, step_seconds, include_jum
     ctx = DecisionContext(dps=dps, values=values, budget=budget, symbolic=symbolic, guard=GUARD_DIGITS,
                           escalate=lambda d: solve_constants(candidate.constants, d), exact=exact,
                           constants=tuple(candidate.constants))
-    return Run(candidate, resolution, model, ctx, {"include_jump_terms": include_jump_terms})
+    return Run(candidate, resolution, model, ctx, options)
 
 
 def potential_bound(candidate: Candidate, dps: int = 30, **options):
@@ -159,10 +159,10 @@ def potential_bound(candidate: Candidate, dps: int = 30, **options):
     integral of the maximised IVO with its surface terms; the mechanism plays no
     role.  ``status`` is CONFIRMED when the value is established.
     """
-    run = _prepare(candidate, dps, options.get("symbolic", True), options.get("budget_seconds", 120.0),
-                   options.get("step_seconds", 20.0), options.get("include_jump_terms", True))
     # Only the number and a refutation matter here: the masses are not enclosed.
-    run.options["numeric_masses"] = True
+    run = _prepare(candidate, dps, options.get("symbolic", True), options.get("budget_seconds", 120.0),
+                   options.get("step_seconds", 20.0),
+                   RunOptions(include_jump_terms=options.get("include_jump_terms", True), numeric_masses=True))
     for check in ordered_checks():
         if check.name in ("information.distribution", "ivo.transfer_pde") and check.applies(run):
             run.results[check.name] = result = check.run(run)

@@ -162,7 +162,7 @@ def integrate_over_signals(run, expr: sp.Expr) -> Integral:
     """Integral of a piecewise ``expr`` over the signal space (see module docstring)."""
     model = run.model
     plane = model.kind == "explicit" and model.agents == 2
-    if plane and run.options.get("plane_integrals"):
+    if plane and run.options.plane_integrals:
         return integrate_plane(run, expr)
     segments, reason = signal_segments(run, expr)
     if segments is None and "not established exactly" in reason:
@@ -210,7 +210,7 @@ def surface_integral(run, surface: Surface, F_of_x: sp.Expr):
     r"""(value, roots, method) of int delta(phi(x)) F(x) dx, or (None, [], reason)."""
     model = run.model
     plane = model.kind == "explicit" and model.agents == 2
-    if plane and run.options.get("plane_integrals"):
+    if plane and run.options.plane_integrals:
         return surface_integral_plane(run, surface, F_of_x)
     G, roots, reason = surface_term_form(run, surface, F_of_x, exact=False)
     if G is None:

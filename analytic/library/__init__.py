@@ -1,8 +1,11 @@
 """Built-in candidates, written with the same public API a user uses.
 
-Each built-in registers a builder with its parameters; :func:`build` parses and
-validates user-given parameter strings (exactly: ``"0.3"`` is 3/10) and returns
-the :class:`~irmd.analytic.candidate.Candidate`.
+Each built-in is one module here: it registers a :class:`Builtin` -- the candidate's
+builder, its parameters and, where the paper gives them, its closed forms
+(:class:`~irmd.analytic.shapes.ClosedForms`: the saddle value and the conjectured
+shapes that the bounding programs compare against, an independent cross-check of
+the verifier).  :func:`build` parses and validates user-given parameter strings
+(exactly: ``"0.3"`` is 3/10) and returns the :class:`~irmd.analytic.candidate.Candidate`.
 """
 from __future__ import annotations
 
@@ -13,6 +16,8 @@ import sympy as sp
 
 from irmd.errors import ParameterError, UnknownNameError
 from irmd.numbers import parse_exact
+
+from ..shapes import ClosedForms
 
 
 @dataclass(frozen=True)
@@ -42,8 +47,10 @@ class Builtin:
     parameters: tuple[Parameter, ...]
     builder: Callable
     reference: str = ""
+    closed_forms: Callable[..., ClosedForms] | None = None   # called with the parsed parameters
 
-    def build(self, params: Mapping | None = None):
+    def values(self, params: Mapping | None = None) -> dict:
+        """The parameters parsed and validated, defaults filled in (None: chosen by the builder)."""
         params = dict(params or {})
         known = {p.name for p in self.parameters}
         unknown = sorted(set(params) - known)
@@ -55,7 +62,14 @@ class Builtin:
         for p in self.parameters:
             given = params.get(p.name, p.default)
             values[p.name] = None if given is None else p.parse(given)
-        return self.builder(**values)
+        return values
+
+    def build(self, params: Mapping | None = None):
+        return self.builder(**self.values(params))
+
+    def closed_forms_at(self, params: Mapping | None = None) -> ClosedForms | None:
+        """The paper's closed forms at these parameters, or None when the built-in has none."""
+        return None if self.closed_forms is None else self.closed_forms(**self.values(params))
 
 
 _REGISTRY: dict[str, Builtin] = {}

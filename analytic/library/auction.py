@@ -32,7 +32,10 @@ stays bounded.  The value is :math:`1 - G_N(\bar y)` (35), (37).
 """
 from __future__ import annotations
 
+import mpmath
+import numpy as np
 import sympy as sp
+from scipy.special import gammainc, gammaincc, gammaln
 
 from irmd.analytic.candidate import make_candidate
 from irmd.analytic.constants import Constant
@@ -40,7 +43,8 @@ from irmd.analytic.environment import OWN, TOTAL, State, SymmetricEnvironment, a
 from irmd.analytic.functions import DefinedFunction
 from irmd.analytic.information import SymmetricInformation
 from irmd.analytic.mechanism import SymmetricMechanism
-from irmd.analytic.special import ErlangCDF, ErlangPDF, ErlangSF
+from irmd.analytic.shapes import ClosedForms, ShapeModel, safe_ratio
+from irmd.analytic.special import ErlangCDF, ErlangPDF, ErlangSF, erlang_cdf, erlang_pdf, erlang_sf
 
 from . import Builtin, Parameter, register
 
@@ -115,6 +119,70 @@ def common_value_auction(N, mu1, **overrides):
     )
 
 
+# --------------------------------------------------------------------------- the survey's closed forms
+def auction_ybar(N: int, mu1, dps: int = 30) -> mpmath.mpf:
+    """ybar with G_{N+1}(ybar) = mu(0) (34), by mpmath's root finder from the mean N + 1."""
+    with mpmath.workdps(dps):
+        target = 1 - mpmath.mpf(sp.Rational(mu1).p) / sp.Rational(mu1).q
+        return mpmath.findroot(lambda v: erlang_cdf(N + 1, v) - target, mpmath.mpf(N) + mpmath.mpf(1) / 2)
+
+
+def auction_transfer_scale(N: int, ybar, dps: int = 30) -> float:
+    r"""sup |T(y)| over samples of [0, ybar + 100]: per-agent transfers x_i T / y are smaller."""
+    with mpmath.workdps(dps):
+        l1 = erlang_cdf(N, ybar) * N / ybar + erlang_sf(N - 1, ybar)
+
+        def total(v):
+            if v <= ybar:
+                return (N / ybar - l1) * erlang_cdf(N, v) / erlang_pdf(N, v)
+            return (l1 * erlang_sf(N, v) - erlang_sf(N - 1, v)) / erlang_pdf(N, v)
+
+        samples = [ybar * j / 64 for j in range(1, 65)] + [ybar + mpmath.mpf(j) / 4 for j in range(1, 400)]
+        return float(max(abs(total(v)) for v in samples))
+
+
+def auction_shapes(N: int, ybar: float) -> ShapeModel:
+    """The pair written out with scipy: q_i = x_i / max(y, ybar), t_i = x_i T(y)/y, rho = e^-y,
+    v = min(e^(y - ybar), 1) -- the survey's formulas, independent of irmd's resolution of T."""
+    gN = lambda v: np.exp((N - 1) * np.log(np.maximum(v, 1e-300)) - v - gammaln(N))  # noqa: E731
+    upper = (lambda v: gammaincc(N - 1, v)) if N > 1 else (lambda v: 0.0 * v)
+    l1 = gammainc(N, ybar) * N / ybar + float(upper(np.array(ybar)))
+
+    def total_transfer(v):
+        below = (N / ybar - l1) * gammainc(N, v)
+        above = l1 * gammaincc(N, v) - upper(v)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            T = np.where(v <= ybar, below, above) / gN(v)
+        # The ratio is 0/0 at y = 0 (T(0) = 0) and underflows far out, where T tends to L1.
+        return np.where(v <= 0, 0.0, np.where(np.isfinite(T), T, l1))
+
+    def outcome(X):
+        totals = X.sum(axis=1)
+        transfer = total_transfer(totals)
+        out = {}
+        for i in range(N):
+            out[f"q_{i + 1}"] = X[:, i] / np.maximum(totals, ybar)
+            out[f"t_{i + 1}"] = safe_ratio(X[:, i] * transfer, totals)
+        return out
+
+    def posterior(X):
+        value = np.minimum(np.exp(X.sum(axis=1) - ybar), 1.0)
+        return np.stack([1 - value, value])
+
+    return ShapeModel(f"common-value auction N={N}", outcome, lambda X: np.exp(-X.sum(axis=1)), posterior, ybar,
+                      ("0", "1"))
+
+
+def auction_closed_forms(N, mu1) -> ClosedForms:
+    """Value 1 - G_N(ybar) (35), (37), the transfer scale and the shapes, from the survey's formulas."""
+    N = int(N)
+    with mpmath.workdps(30):
+        ybar_value = auction_ybar(N, mu1)
+        value = 1 - erlang_cdf(N, ybar_value)
+    return ClosedForms(value, ybar_value, auction_transfer_scale(N, ybar_value),
+                       auction_shapes(N, float(ybar_value)))
+
+
 def _agents(value):
     return None if value >= 1 else "needs an integer N >= 1"
 
@@ -130,4 +198,5 @@ register(Builtin(
      Parameter("mu1", "number", "1/2", "prior probability that the value is 1 (0 < mu1 < 1)", _probability)),
     common_value_auction,
     "Brooks & Du, survey (000), equations (21)-(37)",
+    auction_closed_forms,
 ))

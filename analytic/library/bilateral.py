@@ -34,7 +34,11 @@ always trades) and is rejected as bad input.
 """
 from __future__ import annotations
 
+import mpmath
+import numpy as np
 import sympy as sp
+from scipy.integrate import quad
+from scipy.special import hyp1f1
 
 from irmd.analytic.candidate import make_candidate
 from irmd.analytic.constants import Constant
@@ -42,6 +46,7 @@ from irmd.analytic.environment import Environment, State, action_symbols
 from irmd.analytic.information import Information
 from irmd.analytic.mechanism import Mechanism
 from irmd.analytic.outcomes import Interval
+from irmd.analytic.shapes import ClosedForms, ShapeModel, safe_ratio
 from irmd.errors import ParameterError
 
 from . import Builtin, Parameter, register
@@ -157,6 +162,83 @@ def bilateral_trade(h, g, mu=sp.Rational(1, 2), eps=None, **overrides):
     return candidate.with_family(limit, "eps" if limit else "", sp.S.Zero if limit else None, regime, excluded)
 
 
+# --------------------------------------------------------------------------- the survey's closed forms
+def bilateral_value(h, g, dps: int = 30):
+    r"""(L, ybar) for mu(high) = 1/2 and 1 < h/g < 2: L = min_y g e^y y^a / F(y), a = h/g - 1, at
+    the ybar where (43) holds, L = g - (h - g)/ybar; (0, None) in the zero regime h/g >= 2.
+
+    By quadrature, independent of the hypergeometric closed form the candidate uses: with
+    z = y u^(1/(1-a)), e^-y y^a F(y) = y/(1-a) int_0^1 e^(y(u^(1/(1-a)) - 1)) du, whose integrand is
+    smooth (no z^-a singularity at 0)."""
+    with mpmath.workdps(dps):
+        h, g = mpmath.mpf(sp.N(h, dps + 5)), mpmath.mpf(sp.N(g, dps + 5))
+        if h >= 2 * g:
+            return mpmath.mpf(0), None
+        a = h / g - 1
+
+        def foc(v):
+            # (1 - a/v) F(v) = e^v v^-a, the first-order condition of the minimum
+            return (1 - a / v) * v / (1 - a) * mpmath.quad(lambda u: mpmath.exp(v * (u ** (1 / (1 - a)) - 1)),
+                                                           [0, 1]) - 1
+
+        upper = mpmath.mpf(4)
+        while foc(upper) <= 0:
+            upper *= 2
+        ybar_value = mpmath.findroot(foc, (a + mpmath.mpf(10) ** -6, upper), solver="illinois",
+                                     tol=mpmath.mpf(10) ** (10 - 2 * dps), verify=False)
+        if abs(foc(ybar_value)) > mpmath.mpf(10) ** (5 - dps):
+            raise ArithmeticError(f"bilateral trade: no ybar found for h={h}, g={g}")
+        return g - (h - g) / ybar_value, ybar_value
+
+
+def bilateral_shapes(h: float, g: float, ybar: float, value: float) -> ShapeModel:
+    """The pair of (39)-(44) written out with scipy (eps -> 0): rho = A e^y y^(-h/g) below ybar,
+    posterior of high x_2/y, q = (L/g) e^-y y^a F(y) below ybar and 1 above, t = q (g + (h - g) x_2/y)."""
+    a = h / g - 1
+
+    def integral(v):  # F(v) = int_0^v e^z z^-a dz = v^(1-a) 1F1(1-a; 2-a; v)/(1-a)
+        return np.power(v, 1 - a) * hyp1f1(1 - a, 2 - a, v) / (1 - a)
+
+    # A normalises the density over the triangle: int_0^ybar y A e^y y^(-h/g) dy = 1.
+    mass, _ = quad(lambda v: v * np.exp(v) * v ** (-h / g), 0, ybar)
+    normaliser = 1.0 / mass
+
+    def density(X):
+        totals = X.sum(axis=1)
+        with np.errstate(divide="ignore", over="ignore"):
+            rho = normaliser * np.exp(totals) * np.power(np.where(totals > 0, totals, 1.0), -h / g)
+        # Singular at the origin (the survey moves the signals to [eps/2, oo)^2): no value there.
+        return np.where(totals <= 0, np.nan, np.where(totals <= ybar, rho, 0.0))
+
+    def allocation_of(v):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            below = value / g * np.exp(-v) * np.power(v, a) * integral(v)
+        return np.where(v > ybar, 1.0, np.where(v > 0, below, 0.0))
+
+    def outcome(X):
+        totals = X.sum(axis=1)
+        trade = allocation_of(totals)
+        return {"q": trade, "t": trade * (g + (h - g) * safe_ratio(X[:, 1], totals))}
+
+    def posterior(X):
+        totals = X.sum(axis=1)
+        high = np.where(totals > 0, safe_ratio(X[:, 1], totals), np.nan)
+        return np.stack([1 - high, high])
+
+    return ShapeModel(f"bilateral trade h={h:g} g={g:g}", outcome, density, posterior, ybar, ("low", "high"))
+
+
+def bilateral_closed_forms(h, g, mu, eps=None) -> ClosedForms:
+    """The survey's saddle value for mu(high) = 1/2 (with its shapes when 1 < h/g < 2); eps does not
+    enter (the value is the limit eps -> 0)."""
+    scale = float(max(h, g))
+    if sp.Rational(mu) != sp.Rational(1, 2):
+        return ClosedForms(None, None, scale, note="the analytic saddle value is known for mu = 1/2 only")
+    value, ybar_value = bilateral_value(h, g)
+    shapes = None if ybar_value is None else bilateral_shapes(float(h), float(g), float(ybar_value), float(value))
+    return ClosedForms(value, ybar_value, scale, shapes)
+
+
 def _positive(value):
     return None if value > 0 else "must be positive"
 
@@ -179,4 +261,5 @@ register(Builtin(
                _nonnegative)),
     bilateral_trade,
     "Brooks & Du, survey (000), equations (38)-(45)",
+    bilateral_closed_forms,
 ))

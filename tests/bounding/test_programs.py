@@ -2,8 +2,10 @@
 import numpy as np
 import pytest
 
+from irmd.analytic.library.auction import auction_environment
+from irmd.analytic.library.bilateral import trade_environment
 from irmd.errors import InputError
-from irmd.verify.bounding import environments
+from irmd.numbers import parse_exact
 from irmd.verify.bounding.api import Order, check_order, compute_bounds
 from irmd.verify.bounding.grid import Grid
 from irmd.verify.bounding.guarantee_lp import solve_guarantee
@@ -14,12 +16,11 @@ from .helpers import auction_value, bilateral_value
 
 
 def auction(n, mu1="1/2"):
-    return environments.auction_environment(n, environments.parse_exact(mu1))
+    return auction_environment(n, parse_exact(mu1))
 
 
 def bilateral(h="3/2", g="1", mu="1/2"):
-    p = environments.parse_exact
-    return environments.bilateral_environment(p(h), p(g), p(mu))
+    return trade_environment(parse_exact(h), parse_exact(g), parse_exact(mu))
 
 
 @pytest.mark.parametrize("n, k", [(1, 6), (2, 4), (3, 2)])

@@ -1,11 +1,21 @@
 """Reading conjectures off the grid solutions: tie-breaks, shape distances, extrapolation."""
 import numpy as np
 
-from irmd.verify.bounding import environments
+from irmd.analytic.library import get
 from irmd.verify.bounding.api import compute_bounds, sweep_bounds
-from irmd.verify.bounding.candidates import builtin_shapes
 from irmd.verify.bounding.shapes import compare
 from irmd.verify.bounding.sweep import richardson
+
+
+class Example:
+    """A built-in's explicit environment and its closed forms (value, shapes)."""
+
+    def __init__(self, name, params):
+        builtin = get(name)
+        self.environment = builtin.build(params).explicit_environment()
+        self.closed_forms = builtin.closed_forms_at(params)
+        self.value = self.closed_forms.value
+        self.shapes = self.closed_forms.shapes
 
 
 def _proportional_deviation(outcome, grid):
@@ -16,7 +26,7 @@ def _proportional_deviation(outcome, grid):
 
 
 def test_proportional_tie_break_selects_a_proportional_optimum_at_the_same_value():
-    example = environments.build("common-value-auction", {"N": "2"})
+    example = Example("common-value-auction", {"N": "2"})
     plain = compute_bounds(example.environment, 4, t_max=2.5, programs=("guarantee",))
     chosen = compute_bounds(example.environment, 4, t_max=2.5, programs=("guarantee",), tie_break="proportional")
     assert abs(chosen.lower - plain.lower) < 1e-4
@@ -27,7 +37,7 @@ def test_proportional_tie_break_selects_a_proportional_optimum_at_the_same_value
 
 
 def test_smooth_tie_break_lowers_the_dirichlet_energy():
-    example = environments.build("bilateral-trade", {})
+    example = Example("bilateral-trade", {})
     plain = compute_bounds(example.environment, 4, t_max=3.0, programs=("guarantee",))
     smooth = compute_bounds(example.environment, 4, t_max=3.0, programs=("guarantee",), tie_break="smooth")
 
@@ -41,16 +51,16 @@ def test_smooth_tie_break_lowers_the_dirichlet_energy():
 
 def test_bilateral_trade_posterior_is_the_surveys_x2_over_sum():
     """(39): the potential LP's posterior of the high state is x_2/(x_1 + x_2) where sigma has mass."""
-    example = environments.build("bilateral-trade", {})
+    example = Example("bilateral-trade", {})
     result = compute_bounds(example.environment, 4, t_max=3.0, programs=("potential",),
-                            shapes=builtin_shapes(example))
+                            shapes=example.shapes)
     posterior = result.shapes.get("posterior[high]")
     assert posterior.points > 20 and posterior.sup < 1e-4
 
 
 def test_auction_shapes_approach_the_candidate_as_k_grows():
-    example = environments.build("common-value-auction", {"N": "2"})
-    shapes = builtin_shapes(example)
+    example = Example("common-value-auction", {"N": "2"})
+    shapes = example.shapes
     distances = []
     for k in (3, 6):
         r = compute_bounds(example.environment, k, t_max=2.5, tie_break="proportional")
@@ -61,7 +71,7 @@ def test_auction_shapes_approach_the_candidate_as_k_grows():
 
 
 def test_candidate_shapes_are_the_closed_forms():
-    model = builtin_shapes(environments.build("common-value-auction", {"N": "2"}))
+    model = Example("common-value-auction", {"N": "2"}).shapes
     ybar = model.ybar
     X = np.array([[0.5, 1.0], [3.0, 1.0], [0.0, 0.0]])
     out = model.outcome(X)
@@ -81,7 +91,7 @@ def test_richardson_recovers_a_first_order_limit_exactly():
 
 
 def test_sweep_collects_bounds_and_extrapolates():
-    example = environments.build("common-value-auction", {"N": "1"})
+    example = Example("common-value-auction", {"N": "1"})
     sweep = sweep_bounds(example.environment, [4, 8], t_max=2.0, analytic=float(example.value))
     assert [r.grid.k for r in sweep.results] == [4, 8]
     assert sweep.lower_limit.richardson is not None

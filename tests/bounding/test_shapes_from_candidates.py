@@ -2,9 +2,8 @@
 survey's closed forms used by the bounding programs as an independent cross-check."""
 import numpy as np
 
-from irmd.analytic.library import build
-from irmd.verify.bounding import environments
-from irmd.verify.bounding.candidates import builtin_shapes, candidate_shapes
+from irmd.analytic.library import build, get
+from irmd.verify.bounding.candidates import candidate_shapes
 
 
 def _points():
@@ -14,7 +13,7 @@ def _points():
 
 def test_auction_shapes_agree():
     ours = candidate_shapes(build("common-value-auction", {"N": 2, "mu1": "1/2"}))
-    survey = builtin_shapes(environments.build("common-value-auction", {"N": "2", "mu1": "1/2"}))
+    survey = get("common-value-auction").closed_forms_at({"N": "2", "mu1": "1/2"}).shapes
     X = _points()
     a, b = ours.outcome(X), survey.outcome(X)
     for key in ("q_1", "q_2", "t_1", "t_2"):
@@ -25,7 +24,7 @@ def test_auction_shapes_agree():
 
 def test_bilateral_shapes_agree():
     ours = candidate_shapes(build("bilateral-trade", {"h": "3/2", "g": "1"}))
-    survey = builtin_shapes(environments.build("bilateral-trade", {"h": "3/2", "g": "1"}))
+    survey = get("bilateral-trade").closed_forms_at({"h": "3/2", "g": "1"}).shapes
     X = _points()
     a, b = ours.outcome(X), survey.outcome(X)
     for key in ("q", "t"):

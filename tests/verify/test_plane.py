@@ -7,6 +7,7 @@ from irmd.analytic.environment import action_symbols
 from irmd.analytic.library.bilateral import bilateral_trade
 from irmd.verify import verify
 from irmd.verify.api import _prepare
+from irmd.verify.checks.base import RunOptions
 from irmd.verify.regions import Surface
 from irmd.verify.signal_integrals import integrate_over_signals, surface_integral
 
@@ -15,7 +16,7 @@ x1, x2 = action_symbols(2)
 
 @pytest.fixture(scope="module")
 def run():
-    return _prepare(bilateral_trade(sp.Rational(3, 2), 1), 20, True, 60, 20, True)
+    return _prepare(bilateral_trade(sp.Rational(3, 2), 1), 20, True, 60, 20, RunOptions())
 
 
 def test_region_off_the_diagonal(run):

@@ -4,10 +4,12 @@ The guarantee program gives a lower bound on the maximal guarantee G*, the
 potential program an upper bound on the minimal potential P*; both return result
 objects with arrays on the grid (mechanism, SVO, information structure, IVO).
 
->>> from irmd.verify.bounding import compute_bounds, environments
->>> example = environments.build("common-value-auction", {"N": "2"})
->>> r = compute_bounds(example.environment, 3, t_max=2.5, analytic=example.value)
->>> r.lower <= float(example.value) <= r.upper
+>>> from irmd.analytic.library import get
+>>> from irmd.verify.bounding import compute_bounds
+>>> auction = get("common-value-auction")
+>>> value = float(auction.closed_forms_at({"N": "2"}).value)
+>>> r = compute_bounds(auction.build({"N": "2"}).explicit_environment(), 3, t_max=2.5, analytic=value)
+>>> r.lower <= value <= r.upper
 True
 """
 from irmd.lp_status import LPStatus

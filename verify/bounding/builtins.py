@@ -1,13 +1,11 @@
-"""Built-in environments for ``irmd bounds NAME``, with what is known about them.
+"""Built-in candidates for ``irmd bounds NAME``, with what is known about them.
 
-A name is looked up first in :mod:`irmd.analytic.library` (the verified built-in
-candidates): the environment is the candidate's, and the analytic value is the
-verifier's common guarantee/potential bound when the candidate is verified.
-Names the library does not have yet fall back to the closed forms of
-:mod:`.environments`.  The closed forms also give the candidate mechanism's
-largest transfer (to tell an invalid ``t_max`` from a bug) and the shapes
-compared with the grid solutions; when both sources give a value they are
-cross-checked.
+Every name is a built-in of :mod:`irmd.analytic.library`: the environment is the
+candidate's, and the analytic value is the verifier's common guarantee/potential
+bound when the candidate is verified.  The built-in's closed forms (where the paper
+gives them) supply the value otherwise, the candidate mechanism's largest
+transfer (to tell an invalid ``t_max`` from a bug) and the shapes compared with the
+grid solutions; when both sources give a value they are cross-checked.
 """
 from __future__ import annotations
 
@@ -17,11 +15,11 @@ from typing import Mapping
 import numpy as np
 
 import irmd.analytic.library as library
-from irmd.errors import IrmdError, UnknownNameError
+from irmd.analytic.shapes import ShapeModel
+from irmd.errors import IrmdError
 from irmd.verify.api import verify
 
-from . import environments
-from .candidates import ShapeModel, builtin_shapes, candidate_shapes
+from .candidates import candidate_shapes
 from .common import number
 
 
@@ -43,55 +41,40 @@ class Source:
 
 
 def names() -> list[str]:
-    return sorted(set(environments.names()) | set(library.names()))
+    return library.names()
 
 
 def resolve(name: str, params: Mapping[str, str] | None = None, dps: int = 20) -> Source:
     """The environment and known values of the built-in ``name`` with string parameters."""
-    params = dict(params or {})
-    in_library = name in library.names()
-    if not in_library and name not in environments.names():
-        raise UnknownNameError(f"unknown candidate {name!r}; built-ins are {', '.join(names())}")
-    if not in_library:
-        example = environments.build(name, params)
-        closed = float(example.value) if example.value is not None else None
-        return Source(name, {k: str(v) for k, v in example.params.items()}, example.environment, closed,
-                      "closed form (survey, Sections 3.5-3.6)", example.transfer_scale, builtin_shapes(example),
-                      (example.note,) if example.note else ())
-    candidate = library.build(name, params)  # the library validates the parameters
-    example = None
-    if name in environments.names():
-        try:
-            example = environments.build(name, params)
-        except IrmdError:
-            example = None
-    notes = [example.note] if example is not None and example.note else []
-    closed = float(example.value) if example is not None and example.value is not None else None
+    builtin = library.get(name)
+    values = builtin.values(params)          # the library validates the parameters
+    candidate = builtin.builder(**values)
+    closed_forms = builtin.closed_forms(**values) if builtin.closed_forms is not None else None
+    notes = [closed_forms.note] if closed_forms is not None and closed_forms.note else []
+    closed = float(closed_forms.value) if closed_forms is not None and closed_forms.value is not None else None
     environment = candidate.explicit_environment()
     analytic, origin = closed, "closed form (survey)"
     try:
         certificate = verify(candidate, dps=dps)
-        verdict = str(getattr(certificate, "status", ""))
+        verdict = certificate.status.value
         if verdict == "verified" and certificate.guarantee_lower is not None:
             analytic, origin = float(certificate.guarantee_lower), f"irmd.verify (verified at dps={dps})"
         else:
-            notes.append(f"the library candidate is {verdict or 'not verified'}; using the closed form")
+            notes.append(f"the library candidate is {verdict}; using the closed form")
     except IrmdError as error:  # the verifier's own failure must not hide the bounds
         notes.append(f"verifier failed ({error}); using the closed form")
     if closed is not None and analytic is not None and abs(closed - analytic) > 1e-9 * (1 + abs(closed)):
         notes.append(f"verified value {analytic:.12g} differs from the closed form {closed:.12g}")
-    try:  # the library's own defaults, so that the header shows what was actually built
-        effective = {p.name: str(params.get(p.name, "auto" if p.default is None else p.default))
-                     for p in library.get(name).parameters}
-    except AttributeError:
-        effective = params
-    shapes = builtin_shapes(example) if example else None
+    # The library's own defaults, so that the header shows what was actually built.
+    given = dict(params or {})
+    effective = {p.name: str(given.get(p.name, "auto" if p.default is None else p.default)) for p in builtin.parameters}
+    shapes = closed_forms.shapes if closed_forms is not None else None
     if origin.startswith("irmd.verify"):
         # A verified candidate is compared through its own expressions, the ones the
         # verifier checked; the survey's closed forms remain the cross-check above.
         shapes = candidate_shapes(candidate, dps)
     return Source(name, effective, environment, analytic, origin,
-                  example.transfer_scale if example else None, shapes, tuple(notes))
+                  closed_forms.transfer_scale if closed_forms is not None else None, shapes, tuple(notes))
 
 
 def source_from_candidate(candidate, dps: int = 20) -> Source:

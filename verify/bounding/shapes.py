@@ -1,7 +1,7 @@
 r"""Comparing a grid solution with a candidate's closed forms.
 
 The LP solutions live on the grid as probability masses (σ) and outcome
-coordinates (c); a :class:`~.candidates.ShapeModel` gives the candidate's
+coordinates (c); a :class:`~irmd.analytic.shapes.ShapeModel` gives the candidate's
 density, posterior and outcome at the same points.  Each comparison reports the
 sup distance and the L¹ distance (a Riemann sum, cell volume ``k**-N``) over a
 region, by default :math:`\Sigma x \le \min(Y/2, 2\bar y)`: away from the top of
@@ -18,7 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .candidates import ShapeModel
+from irmd.analytic.shapes import ShapeModel
+
 from .common import number
 from .grid import Grid
 

@@ -43,18 +43,34 @@ def ordered_checks() -> list["Check"]:
     return sorted(REGISTRY.values(), key=lambda c: (c.priority, c.name))
 
 
+@dataclass(frozen=True)
+class RunOptions:
+    """How a run computes what it needs (fixed for the run)."""
+
+    include_jump_terms: bool = True   # singular terms of jumps across surfaces in the bounds
+    plane_integrals: bool = False     # nested quadrature over the plane where regions are not functions of the total
+    numeric_masses: bool = False      # masses by quadrature only (the potential bound of a family member)
+
+
 @dataclass
 class Run:
-    """One verification run: the candidate, its model, precision and earlier results."""
+    """One verification run: the candidate, its model, precision, options and what checks found.
+
+    The fields after ``results`` are computed once, by the check named, and read by later
+    checks and by the certificate."""
 
     candidate: Candidate
     resolution: Resolution
     model: ReducedModel
     ctx: DecisionContext
-    options: dict = field(default_factory=dict)
+    options: RunOptions = RunOptions()
     slack_carried: bool = False                 # set while a check that carries slack runs
     results: dict = field(default_factory=dict)
-    facts: dict = field(default_factory=dict)   # numbers computed by checks (levels, masses, bounds)
+    levels: dict | None = None                  # SVO levels L_theta (svo.slackness)
+    ivo_pieces: list | None = None              # (region, IVO coefficients), shared by ivo.slackness and the bound
+    guarantee_lower: object = None              # bounds.saddle
+    potential_upper: object = None              # bounds.saddle
+    potential_limit: object = None              # the potential bound along the family's limit (verify)
 
     def regions(self, exprs, box: Box) -> list[Region]:
         return partition(exprs, box, self.ctx, self.model.scales)

@@ -40,14 +40,14 @@ class SaddleBounds(Check):
     def _run(self, run):
         guarantee, g_note, g_status = guarantee_lower(run)
         potential, p_error, p_note, p_status = potential_upper(run)
-        run.facts["guarantee_lower"], run.facts["potential_upper"] = guarantee, potential
+        run.guarantee_lower, run.potential_upper = guarantee, potential
         values = {}
         if guarantee is not None:
             values["guarantee_lower"] = guarantee
         if potential is not None:
             values["potential_upper"] = potential
         notes = [n for n in (g_note, p_note) if n]
-        limit = run.facts.get("potential_limit")
+        limit = run.potential_limit
         if limit is not None:
             # The saddle-point claim is about the limit of the family: compare with it.
             parameter = run.candidate.family_parameter
@@ -61,15 +61,13 @@ class SaddleBounds(Check):
             return self.result(run, [], values, Status.INCONCLUSIVE, "; ".join(notes) or "bounds not established")
         with mpmath.workdps(run.ctx.working_dps):
             gap = potential - guarantee
-            allowance = run.ctx.tolerance * max(abs(potential), abs(guarantee)) + abs(p_error)
+            # The bracket's tolerance is absolute (P_upper - G_lower <= 10^-dps); the quadrature's own
+            # error is added, so that a tiny value (mu1 = 1e-20) is not "different" by its rounding.
+            allowance = run.ctx.tolerance * max(abs(potential), abs(guarantee), 1) + abs(p_error)
             equal = abs(gap) <= allowance
         values["gap"] = gap
-        if equal:
-            if limit is not None:
-                detail = (f"both bounds agree with {mpmath.nstr(guarantee, 20)} to tolerance 1e-{run.ctx.dps} in "
-                          f"the limit {run.candidate.family_parameter} -> {run.candidate.limit_value} "
-                          f"({'extrapolated' if 'extrapolated' in limit.detail else 'computed'}, not proved)")
-                return self.result(run, [], values, Status.CONFIRMED, "; ".join([detail] + notes))
+        if limit is None:
+            # A proved bracket settles the claim whatever the quadrature said.
             bracket, why = prove_bracket(run)
             if bracket is not None:
                 values.update(bracket)
@@ -77,6 +75,12 @@ class SaddleBounds(Check):
                           f"P(I) <= {outward(bracket['potential_upper_proved'], 20, 1)}, a bracket of width "
                           f"<= {outward(bracket['bracket_width'], 3, 1)} <= 1e-{run.ctx.dps} (ball arithmetic)")
                 return self.result(run, [], values, Status.PROVED, "; ".join([detail] + notes))
+        if equal:
+            if limit is not None:
+                detail = (f"both bounds agree with {mpmath.nstr(guarantee, 20)} to tolerance 1e-{run.ctx.dps} in "
+                          f"the limit {run.candidate.family_parameter} -> {run.candidate.limit_value} "
+                          f"({'extrapolated' if 'extrapolated' in limit.detail else 'computed'}, not proved)")
+                return self.result(run, [], values, Status.CONFIRMED, "; ".join([detail] + notes))
             detail = (f"both bounds equal {mpmath.nstr(guarantee, 20)} to tolerance 1e-{run.ctx.dps} numerically "
                       f"(|gap| = {mpmath.nstr(abs(gap), 3)}); not proved: {why}")
             return self.result(run, [], values, Status.CONFIRMED, "; ".join([detail] + notes))
@@ -178,7 +182,7 @@ def prove_bracket(run):
         result = run.results.get(name)
         if result is not None and result.status is not Status.PROVED:
             return None, f"{name} is {result.status.value}"
-    if not run.options.get("include_jump_terms", True):
+    if not run.options.include_jump_terms:
         return None, "the surface terms were left out"
     slack = max((e.slack or 0 for e in run.results["svo.slackness"].evidence), default=0) \
         if "svo.slackness" in run.results else 0
@@ -208,7 +212,7 @@ def bound_balls(run):
         return None, None, f"potential integral: {why}"
     terms = []
     # The balls are of the bounds as computed: without the jump terms when they were left out.
-    for surface, F in singular_terms(run) if run.options.get("include_jump_terms", True) else ():
+    for surface, F in singular_terms(run) if run.options.include_jump_terms else ():
         G, roots, why = surface_term_form(run, surface, F)
         if G is None:
             return None, None, f"surface term: {why}"
@@ -263,7 +267,7 @@ def potential_upper(run):
         return None, None, f"potential integral not computed: {integral.reason}", Status.INCONCLUSIVE
     value, error = integral.value, integral.error
     terms = []
-    if run.options.get("include_jump_terms", True):
+    if run.options.include_jump_terms:
         for surface, F in singular_terms(run):
             term, roots, how = surface_integral(run, surface, F)
             if term is None:

@@ -82,7 +82,7 @@ def _mass(run, label, density, prior, signed: bool):
     not a certificate), which is then inconclusive.
     """
     tolerance = arb(10) ** (-run.ctx.dps)
-    enclosed = Enclosed(reason="numbers only") if run.options.get("numeric_masses") else enclose_integral(run, density)
+    enclosed = Enclosed(reason="numbers only") if run.options.numeric_masses else enclose_integral(run, density)
     target, _ = ball_of(run, prior)
     if enclosed.diverges and signed:
         return Status.REFUTED, mpmath.inf, f"mass of state {label} is infinite: {enclosed.reason}"

@@ -105,13 +105,13 @@ def ivo_pieces(run):
     mechanism pieces), every coefficient simplified there first: a coefficient that
     vanishes identically on a region then gives max(0, 0) = 0, not a degenerate
     surface {coefficient = 0} covering the region."""
-    if "ivo_pieces" not in run.facts:  # shared by ivo.slackness and the potential bound
+    if run.ivo_pieces is None:  # shared by ivo.slackness and the potential bound
         model = run.model
         regions = run.regions([*model.density.values(), *model.outcome.values()], model.signal_box)
-        run.facts["ivo_pieces"] = [
+        run.ivo_pieces = [
             (region, {c: light_simplify(region.restrict(a), run.ctx.budget) for c, a in model.ivo_coefficients.items()})
             for region in regions]
-    return run.facts["ivo_pieces"]
+    return run.ivo_pieces
 
 
 def support_surfaces(run):
@@ -126,8 +126,8 @@ def support_surfaces(run):
 
 def levels(run) -> dict:
     """SVO levels L_theta as expressions in the constants (declared or read off a support point)."""
-    if "levels" in run.facts:
-        return run.facts["levels"]
+    if run.levels is not None:
+        return run.levels
     model = run.model
     declared = {k: run.resolution.apply(v) for k, v in run.candidate.levels.items()}
     out = {}
@@ -136,7 +136,7 @@ def levels(run) -> dict:
             out[state.label] = (declared[state.label], "declared")
             continue
         out[state.label] = _read_level(run, state.label)
-    run.facts["levels"] = out
+    run.levels = out
     return out
 
 
