@@ -12,15 +12,32 @@ from .errors import InputError
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _RATIO = re.compile(r"^[+-]?\d+\s*/\s*[+-]?\d+$")
 
+#: The most digits, and the largest decimal exponent, of a number irmd reads: beyond them the exact
+#: rational alone takes minutes or all the memory to build ("1e999999999"), and no model needs them.
+MAX_DIGITS = 1000
+MAX_EXPONENT = 1000
+
+
+def _check_size(s: str, what: str) -> None:
+    mantissa, _, exponent = s.lower().partition("e")
+    digits = sum(ch.isdigit() for ch in mantissa)
+    if digits > MAX_DIGITS:
+        raise InputError(f"{what}: a number of {digits} digits; at most {MAX_DIGITS} are read")
+    if exponent and abs(int(exponent)) > MAX_EXPONENT:
+        raise InputError(f"{what}: exponent {int(exponent)} out of range; |exponent| <= {MAX_EXPONENT}")
+
 
 def parse_exact(text: str | int | float | Fraction, what: str = "value") -> sp.Rational:
     """Parse ``"0.5"``, ``"3/50"``, ``"1e-3"`` or an int into an exact sympy Rational.
 
-    Decimal strings are read exactly (``"0.1"`` is 1/10, not the nearest double).
+    Decimal strings are read exactly (``"0.1"`` is 1/10, not the nearest double).  Numbers of more
+    than :data:`MAX_DIGITS` digits or with a decimal exponent beyond :data:`MAX_EXPONENT` are refused.
     """
     if isinstance(text, bool):
         raise InputError(f"{what}: expected a number, got {text!r}")
     if isinstance(text, int):
+        if text.bit_length() > 3.33 * MAX_DIGITS:
+            raise InputError(f"{what}: an integer of more than {MAX_DIGITS} digits")
         return sp.Integer(text)
     if isinstance(text, Fraction):
         return sp.Rational(text.numerator, text.denominator)
@@ -33,9 +50,14 @@ def parse_exact(text: str | int | float | Fraction, what: str = "value") -> sp.R
             return text
         raise InputError(f"{what}: expected an exact number, got {text}")
     s = str(text).strip()
+    if len(s) > 4 * MAX_DIGITS:
+        raise InputError(f"{what}: a text of {len(s)} characters is not a number irmd reads")
     if _NUMBER.match(s):
+        _check_size(s, what)
         return sp.Rational(Fraction(s))
     if _RATIO.match(s):
+        for part in s.split("/"):
+            _check_size(part.strip(), what)
         num, den = (int(part) for part in s.split("/"))
         if den == 0:
             raise InputError(f"{what}: division by zero in {s!r}")

@@ -298,8 +298,8 @@ def _row_from_certificate(index, params, certificate, seconds, worker) -> SweepR
             gap = decimal_string(mpmath.mpf(upper) - mpmath.mpf(certificate.guarantee_lower), 6)
     failing = certificate.failing
     detail = f"{failing[0].name}: {failing[0].detail}" if failing else ""
-    if not failing and certificate.status is not Verdict.VERIFIED:
-        detail = "the bounds differ"
+    if not failing and certificate.status is Verdict.CONFIRMED and certificate.numeric_only:
+        detail = f"numeric evidence only: {certificate.numeric_only[0]}"
     return SweepRow(index, tuple(params.items()), PointStatus(certificate.status.value),
                     number(certificate.guarantee_lower),
                     number(certificate.potential_upper), number(certificate.potential_limit), gap,
@@ -427,7 +427,8 @@ class SweepResult:
         out = ["  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip()]
         out += ["  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in lines]
         counts = ", ".join(f"{n} {s}" for s, n in self.counts.items())
-        out.append(f"{len(self.rows)} points: {counts} in {self.elapsed:.1f} s ({self.engine})")
+        points = f"{len(self.rows)} point{'s' if len(self.rows) != 1 else ''}"
+        out.append(f"{points}: {counts} in {self.elapsed:.1f} s ({self.engine})")
         return "\n".join(out)
 
 

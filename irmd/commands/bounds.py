@@ -11,17 +11,22 @@ Exit codes: 0 the order holds (or nothing to compare), 1 it is violated
 """
 from __future__ import annotations
 
+import argparse
 import json
 import math
 from dataclasses import dataclass
 
+from irmd.analytic import library
 from irmd.candidate_files import build_from_file
 from irmd.errors import ParameterError
 from irmd.status import EXIT_OK
 from irmd.verify.bounding import plots
-from irmd.verify.bounding.api import Order, compute_bounds, sweep_bounds
+from irmd.verify.bounding.api import Order, compute_bounds, make_grid, sweep_bounds
 from irmd.verify.bounding.builtins import resolve, source_from_candidate
 from irmd.verify.bounding.common import peak_memory_mb
+from irmd.verify.bounding.estimate import check_fits, parse_size
+
+from ._arguments import IntegerList, positive_integers, positive_seconds, printed_digits, writable_file
 
 
 @dataclass(frozen=True)
@@ -56,8 +61,8 @@ def register(subparsers) -> None:
                         help="the candidate of a Python file instead (see `irmd verify --file`)")
     parser.add_argument("--param", action="append", default=[], metavar="KEY=VALUE",
                         help="candidate parameter, repeatable (e.g. --param N=3 --param mu1=0.4)")
-    parser.add_argument("--k", required=True, metavar="K[,K...]",
-                        help="inverse grid step; a comma-separated list runs a sweep")
+    parser.add_argument("--k", required=True, type=positive_integers, nargs="+", action=IntegerList, metavar="K",
+                        help="inverse grid step; several (--k 4 8 or --k 4,8) run a sweep")
     parser.add_argument("--top", default=None, metavar="Y",
                         help="top of the grid, a multiple of 1/k (default: k, the survey's X(k^2))")
     parser.add_argument("--t-max", default=None, metavar="T",
@@ -69,10 +74,14 @@ def register(subparsers) -> None:
     parser.add_argument("--tie-break", default="none", choices=["none", "proportional", "smooth"],
                         help="secondary objective selecting one optimal mechanism of the guarantee LP")
     parser.add_argument("--no-symmetry", action="store_true", help="solve the full LPs even for symmetric agents")
-    parser.add_argument("--time-limit", type=float, default=None, metavar="SECONDS", help="per solve")
-    parser.add_argument("--dps", type=int, default=10, help="digits of the printed numbers (default 10)")
+    parser.add_argument("--time-limit", type=positive_seconds, default=None, metavar="SECONDS", help="per solve")
+    parser.add_argument("--digits", type=printed_digits, default=12,
+                        help="significant digits of printed decimals (default 12)")
+    parser.add_argument("--max-memory", default=None, metavar="SIZE", type=_memory_size,
+                        help="memory a grid may be planned to use, e.g. 8G or 500M (default: 3/4 of this machine's); "
+                        "a larger grid is refused before anything is built")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
-    parser.add_argument("--plot", default=None, metavar="FILE.png",
+    parser.add_argument("--plot", default=None, metavar="FILE.png", type=writable_file((".png",)),
                         help="heatmaps of q, t and sigma (one k) or both bounds against 1/k (a sweep)")
     parser.set_defaults(handler=run)
 
@@ -86,16 +95,6 @@ def _params(items) -> dict:
                 raise ParameterError(f"--param expects KEY=VALUE, got {part!r}")
             out[key.strip()] = value.strip()
     return out
-
-
-def _ks(text: str) -> list[int]:
-    ks = []
-    for part in text.split(","):
-        part = part.strip()
-        if not part.isdigit() or int(part) < 1:
-            raise ParameterError(f"k must be a positive integer (or a comma-separated list), got {part!r}")
-        ks.append(int(part))
-    return ks
 
 
 def _t_max(text, scale):
@@ -184,24 +183,29 @@ def _exit_code(results) -> int:
     return EXIT_OK
 
 
+def _memory_size(text: str) -> int:
+    try:
+        return parse_size(text)
+    except ParameterError as error:
+        raise argparse.ArgumentTypeError(str(error).removeprefix("--max-memory: ")) from None
+
+
 def run(args) -> int:
-    if args.dps < 1 or args.dps > 50:
-        raise ParameterError(f"--dps must be between 1 and 50, got {args.dps}")
-    if args.time_limit is not None and not args.time_limit > 0:
-        raise ParameterError(f"--time-limit must be positive, got {args.time_limit}")
     if bool(args.name) == (args.file is not None):
         raise ParameterError("give a candidate NAME or --file FILE.py (not both)")
-    ks = _ks(args.k)
+    ks = args.k
     params = _params(args.param)
-    if args.file is not None:
-        source = source_from_candidate(build_from_file(args.file, params))
-    else:
-        source = resolve(args.name, params)
+    candidate = build_from_file(args.file, params) if args.file is not None else library.build(args.name, params)
+    for k in ks:   # before the verifier runs and before any program is built
+        grid = make_grid(candidate.environment.agents, k, args.top)
+        check_fits(grid.agents, grid.k, args.top, args.max_memory)   # (the top given, or Y = k)
+    source = source_from_candidate(candidate) if args.file is not None else resolve(args.name, params)
     t_max, t_text = _t_max(args.t_max, source.transfer_scale)
     programs = ("guarantee", "potential") if args.programs == "both" else (args.programs,)
     options = dict(t_max=t_max, solver=args.solver, programs=programs, use_symmetry=not args.no_symmetry,
                    tie_break=args.tie_break, analytic=source.analytic, transfer_scale=source.transfer_scale,
-                   shapes=source.shapes, time_limit=args.time_limit, name=source.name, params=source.params)
+                   shapes=source.shapes, time_limit=args.time_limit, name=source.name, params=source.params,
+                   max_memory=args.max_memory)
     single = len(ks) == 1
     if single:
         outcome = compute_bounds(source.environment, ks[0], args.top, **options)
@@ -215,10 +219,10 @@ def run(args) -> int:
         else:
             plots.plot_sweep(outcome, args.plot, f"{source.name}: bounding programs against 1/k")
     if args.json:
-        print(json.dumps(BoundsReport(outcome, source, peak_memory_mb(), _exit_code(results)).to_dict(args.dps),
+        print(json.dumps(BoundsReport(outcome, source, peak_memory_mb(), _exit_code(results)).to_dict(args.digits),
                          indent=2))
     else:
-        (_print_single if single else _print_sweep)(outcome, source, t_text, args.dps)
+        (_print_single if single else _print_sweep)(outcome, source, t_text, args.digits)
     if not args.json:
         if args.plot:
             print(f"  plot written to {args.plot}")

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 
@@ -12,6 +11,8 @@ from irmd.errors import InputError
 from irmd.status import EXIT_OK, Verdict
 from irmd.verify import verify
 from irmd.verify.plots import plot_residuals
+
+from ._arguments import positive_seconds, working_dps, writable_folder
 
 
 def register(subparsers):
@@ -31,7 +32,7 @@ def register(subparsers):
     p.add_argument("--file", metavar="FILE.py", default=None,
                    help="verify the candidate of a Python file (trusted code, like any script; see `irmd new`)")
     add_candidate_arguments(p)
-    p.add_argument("--plot", metavar="DIR", default=None,
+    p.add_argument("--plot", metavar="DIR", default=None, type=writable_folder,
                    help="write residual plots of the SVO, the IVO and each PDE to DIR (created if missing)")
     p.set_defaults(handler=verify_command)
 
@@ -39,10 +40,10 @@ def register(subparsers):
 def add_candidate_arguments(p):
     p.add_argument("--param", action="append", default=[], metavar="K=V",
                    help="parameter value, e.g. --param N=3 --param mu1=0.3 (repeatable)")
-    p.add_argument("--dps", type=int, default=50, help="decimal digits of precision (default 50)")
+    p.add_argument("--dps", type=working_dps, default=50, help="working precision in decimal digits (default 50)")
     p.add_argument("--json", action="store_true", help="print the certificate as JSON")
     p.add_argument("--numeric", action="store_true", help="skip symbolic proofs (statuses at best confirmed)")
-    p.add_argument("--budget", type=float, default=120.0, metavar="SECONDS",
+    p.add_argument("--budget", type=positive_seconds, default=120.0, metavar="SECONDS",
                    help="total time budget of symbolic steps (default 120); exceeding it falls back to numerics")
 
 
@@ -76,8 +77,10 @@ def list_command(args) -> int:
     for entry in entries:
         print(f"{entry['name']}: {entry['description']}")
         for p in entry["parameters"]:
-            default = "auto" if p["default"] is None else p["default"]
-            print(f"    --param {p['name']}=...  {p['description']} (default {default})")
+            # A description that states its own default ("default 0; 1/100 in ...") is not repeated.
+            default = "" if "default" in p["description"] else \
+                f" (default {'auto' if p['default'] is None else p['default']})"
+            print(f"    --param {p['name']}=...  {p['description']}{default}")
     return EXIT_OK
 
 
@@ -100,8 +103,6 @@ def verify_command(args) -> int:
     if args.all and args.param:
         raise InputError("--param cannot be combined with --all")
     params = parse_params(args.param)
-    if args.plot is not None and os.path.exists(args.plot) and not os.path.isdir(args.plot):
-        raise InputError(f"--plot {args.plot}: exists and is not a folder")
     if args.file is not None:
         certificates = [_verify(None, args.file, params, args)]
     else:

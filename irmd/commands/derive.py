@@ -12,6 +12,7 @@ from irmd.errors import InputError
 from irmd.status import EXIT_OK
 from irmd.verify import verify
 
+from ._arguments import positive_seconds, working_dps
 from .candidates import build_candidate, parse_params
 
 
@@ -28,10 +29,10 @@ def register(subparsers):
                    help="derive the candidate of a Python file instead (see `irmd verify --file`)")
     p.add_argument("--param", action="append", default=[], metavar="K=V",
                    help="parameter value, e.g. --param N=3 (repeatable)")
-    p.add_argument("--dps", type=int, default=30, help="decimal digits of precision (default 30)")
+    p.add_argument("--dps", type=working_dps, default=50, help="working precision in decimal digits (default 50)")
     p.add_argument("-o", "--output", required=True, metavar="FILE.tex", help="LaTeX file to write")
     p.add_argument("--pdf", action="store_true", help="compile FILE.tex to FILE.pdf with latexmk or pdflatex")
-    p.add_argument("--budget", type=float, default=120.0, metavar="SECONDS",
+    p.add_argument("--budget", type=positive_seconds, default=120.0, metavar="SECONDS",
                    help="total time budget of symbolic steps (default 120)")
     p.set_defaults(handler=derive_command)
 

@@ -5,6 +5,7 @@ import argparse
 import contextlib
 import json
 import sys
+from dataclasses import replace
 from fractions import Fraction
 
 import numpy as np
@@ -17,33 +18,23 @@ from irmd.verify.finite import HIGHS, guarantee, load_instance, potential
 from irmd.verify.finite.output import number_text
 from irmd.verify.finite.sweep import fpa_sweep, reduction_sweep
 
+from ._arguments import (
+    IntegerList,
+    positive_integer,
+    positive_integers,
+    positive_number,
+    positive_seconds,
+    printed_digits,
+)
+
 _EXIT = {Status.PROVED: 0, Status.CONFIRMED: 0, Status.REFUTED: 1, Status.INCONCLUSIVE: 2}
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
-    return value
-
-
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text}")
-    return value
 
 
 def _common(parser: argparse.ArgumentParser, exact: bool = True) -> None:
     parser.add_argument("--json", action="store_true", help="print the result as JSON (numbers as strings)")
-    parser.add_argument("--dps", type=_positive_int, default=12, help="significant digits of decimals (default 12)")
-    parser.add_argument("--time-limit", type=_positive_float, default=None, metavar="S",
+    parser.add_argument("--digits", type=printed_digits, default=12,
+                        help="significant digits of printed decimals (default 12)")
+    parser.add_argument("--time-limit", type=positive_seconds, default=None, metavar="S",
                         help="HiGHS time limit per LP in seconds")
     if exact:
         parser.add_argument("--exact", action="store_true",
@@ -57,9 +48,9 @@ def register(subparsers) -> None:
         description="Guarantee G and coarse guarantee Gc of the first-price auction with a common value "
                     "theta in {0, 1}, mu(1) = 1/2, bids {0, 1/n, ..., 1}, ties broken uniformly.",
         epilog="Example: irmd fpa --n 10 --exact")
-    fpa.add_argument("--n", type=_positive_int, nargs="+", default=[10], metavar="N",
-                     help="grid size(s); several values run a sweep (default 10)")
-    fpa.add_argument("--bidders", type=_positive_int, default=2, help="number of bidders (default 2)")
+    fpa.add_argument("--n", type=positive_integers, nargs="+", action=IntegerList, default=[10], metavar="N",
+                     help="grid size(s), as --n 5 10 or --n 5,10; several values run a sweep (default 10)")
+    fpa.add_argument("--bidders", type=positive_integer, default=2, help="number of bidders (default 2)")
     _common(fpa)
     fpa.set_defaults(handler=_run_fpa)
 
@@ -88,12 +79,12 @@ def register(subparsers) -> None:
                     "truncated at level K, and check the inequalities of 002.",
         epilog="Exit codes: 0 confirmed, 1 an inequality is refuted, 2 inconclusive, 3 bad input.")
     r.add_argument("file", metavar="FILE.json")
-    r.add_argument("--k", type=_positive_int, nargs="+", default=None, metavar="K",
+    r.add_argument("--k", type=positive_integers, nargs="+", action=IntegerList, default=None, metavar="K",
                    help="truncation level(s) (default 20 for a mechanism, 60 for an information structure)")
     r.add_argument("--coarse", action="store_true", help="coarse reduction of the mechanism (Corollary 1)")
     r.add_argument("--c-rule", choices=("agent", "common", "paper"), default="agent",
                    help="constants C_i: one per agent (default), one common, or 002's 1 + max")
-    r.add_argument("--margin", type=_positive_float, default=None,
+    r.add_argument("--margin", type=positive_number, default=None,
                    help="relative margin of C_i above the largest row sum of the multipliers "
                         "(default 0.25 for a mechanism, 0.01 for an information structure)")
     _common(r, exact=False)
@@ -126,6 +117,11 @@ def _print_json(result, dps: int) -> None:
     sys.stdout.write("\n")
 
 
+def _print_notes(notes) -> None:
+    for note in notes:
+        print(f"note: {note}")
+
+
 def _load(path, needs: str | None = None, instead: str = ""):
     """The validated instance in ``path``; with ``needs``, it must hold that object."""
     instance = load_instance(path)
@@ -137,14 +133,15 @@ def _load(path, needs: str | None = None, instead: str = ""):
 def _report(result, title: str, args, details, env) -> int:
     """Print a guarantee or potential result (JSON, or text ending with ``details``); return the exit code."""
     if args.json:
-        _print_json(result, args.dps)
+        _print_json(result, args.digits)
         return _EXIT[result.status]
-    print(f"{title} = {_value_text(result, args.dps)}   [{result.status}]")
+    _print_notes(result.input_notes)
+    print(f"{title} = {_value_text(result, args.digits)}   [{result.status}]")
     print(f"  {result.message}")
     print(f"  LP: {result.sizes.get('variables')} variables, {result.sizes.get('constraints')} constraints, "
           f"{result.sizes.get('nonzeros')} nonzeros; {result.solution.status} {result.solution.message}")
     if result.solution.has_solution:
-        details(result, env, args.dps)
+        details(result, env, args.digits)
     return _EXIT[result.status]
 
 
@@ -166,13 +163,13 @@ def _run_fpa(args) -> int:
     with _progress(args, "first-price auction") as progress:
         sweep = fpa_sweep(args.n, bidders=args.bidders, exact=args.exact, progress=progress, solver=_solver(args))
     if args.json:
-        _print_json(sweep, args.dps)
+        _print_json(sweep, args.digits)
     else:
         print(f"First-price auction, {sweep.bidders} bidders, common value theta in {{0, 1}}, mu(1) = 1/2")
         print(f"{'n':>5}  {'G (BCE)':>22}  {'status':>12}  {'Gc (coarse)':>22}  {'status':>12}")
         for e in sweep.entries:
-            print(f"{e.n:>5}  {_value_text(e.guarantee, args.dps):>22}  {str(e.guarantee.status):>12}  "
-                  f"{_value_text(e.coarse_guarantee, args.dps):>22}  {str(e.coarse_guarantee.status):>12}")
+            print(f"{e.n:>5}  {_value_text(e.guarantee, args.digits):>22}  {str(e.guarantee.status):>12}  "
+                  f"{_value_text(e.coarse_guarantee, args.digits):>22}  {str(e.coarse_guarantee.status):>12}")
         for e in sweep.entries:
             for r in (e.guarantee, e.coarse_guarantee):
                 if r.status is not Status.PROVED and (args.exact or r.status is Status.INCONCLUSIVE):
@@ -192,14 +189,16 @@ def _value_text(result, dps: int) -> str:
 
 def _run_guarantee(args) -> int:
     instance = _load(args.file, "mechanism", "'irmd potential' reads information structures")
-    result = guarantee(instance.env, instance.mechanism, coarse=args.coarse, exact=args.exact, solver=_solver(args))
+    result = replace(guarantee(instance.env, instance.mechanism, coarse=args.coarse, exact=args.exact,
+                               solver=_solver(args)), input_notes=instance.notes)
     title = "coarse guarantee Gc(M)" if args.coarse else "guarantee G(M)"
     return _report(result, title, args, _guarantee_details, instance.env)
 
 
 def _run_potential(args) -> int:
     instance = _load(args.file, "information", "'irmd guarantee' reads mechanisms")
-    result = potential(instance.env, instance.information, exact=args.exact, solver=_solver(args))
+    result = replace(potential(instance.env, instance.information, exact=args.exact, solver=_solver(args)),
+                     input_notes=instance.notes)
     return _report(result, "potential P(I)", args, _potential_details, instance.env)
 
 
@@ -209,9 +208,10 @@ def _run_reduce(args) -> int:
         sweep = reduction_sweep(instance, args.k, coarse=args.coarse, rule=args.c_rule, margin=args.margin,
                                 progress=progress, solver=_solver(args))
     if args.json:
-        _print_json(sweep, args.dps)
+        _print_json(sweep, args.digits)
         return _EXIT[sweep.status]
-    d = args.dps
+    d = args.digits
+    _print_notes(sweep.input_notes)
     if sweep.mechanism:
         ref = sweep.mechanism[0].reference
         title = "Corollary 1 (coarse)" if args.coarse else "Theorem 1 / Proposition 1"

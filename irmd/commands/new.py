@@ -28,6 +28,8 @@ def register(subparsers):
 def target(name: str) -> tuple[str, Path]:
     """(candidate name, file path) for the user's NAME."""
     path = Path(name)
+    if name.endswith(("/", "\\")) or path.is_dir():
+        raise InputError(f"NAME {name!r} is a folder; give the file's name, e.g. {Path(name) / 'my_sale'}")
     if path.suffix == ".py":
         stem = path.stem
     elif path.suffix:

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import sys
 
 from rich.console import Console
@@ -13,6 +12,8 @@ from irmd.analytic import library
 from irmd.errors import InputError
 from irmd.sweep import BuiltinSpec, FileSpec, parse_axis, run_sweep
 from irmd.verify.plots import plot_sweep
+
+from ._arguments import positive_seconds, working_dps, writable_file
 
 _PLOT_SUFFIXES = (".png", ".pdf", ".svg")
 
@@ -37,13 +38,13 @@ def register(subparsers):
                    help="worker processes of the local cluster (default: number of CPUs); 1 runs in this process")
     p.add_argument("--scheduler", default=None, metavar="ADDRESS",
                    help="run on an existing Dask cluster, e.g. tcp://scheduler-host:8786 (its workers need irmd)")
-    p.add_argument("-o", "--output", default=None, metavar="FILE",
+    p.add_argument("-o", "--output", default=None, metavar="FILE", type=writable_file((".csv", ".parquet")),
                    help="write the rows to FILE.csv (exact decimal strings) or FILE.parquet (float64 columns)")
-    p.add_argument("--plot", default=None, metavar="FILE.png",
+    p.add_argument("--plot", default=None, metavar="FILE.png", type=writable_file(_PLOT_SUFFIXES),
                    help="plot both bounds against each swept parameter")
-    p.add_argument("--dps", type=int, default=50, help="decimal digits of precision (default 50)")
+    p.add_argument("--dps", type=working_dps, default=50, help="working precision in decimal digits (default 50)")
     p.add_argument("--numeric", action="store_true", help="skip symbolic proofs (statuses at best confirmed)")
-    p.add_argument("--budget", type=float, default=120.0, metavar="SECONDS",
+    p.add_argument("--budget", type=positive_seconds, default=120.0, metavar="SECONDS",
                    help="symbolic time budget per point (default 120); exceeding it falls back to numerics")
     p.add_argument("--json", action="store_true", help="print the result as JSON (no progress bar)")
     p.set_defaults(handler=sweep_command)
@@ -70,18 +71,6 @@ def _axes(spec, items):
     return axes
 
 
-def _check_paths(args):
-    if args.output is not None and os.path.splitext(args.output)[1].lower() not in (".csv", ".parquet"):
-        raise InputError(f"-o {args.output}: the file must end in .csv or .parquet")
-    if args.plot is not None and os.path.splitext(args.plot)[1].lower() not in _PLOT_SUFFIXES:
-        raise InputError(f"--plot {args.plot}: the file must end in {', '.join(_PLOT_SUFFIXES)}")
-    for path in (args.output, args.plot):
-        if path is not None:
-            folder = os.path.dirname(os.path.abspath(path))
-            if not os.path.isdir(folder):
-                raise InputError(f"folder {folder} does not exist (for {path})")
-
-
 @contextlib.contextmanager
 def _progress(args, total_hint: str):
     """A rich progress bar on stderr when it is a terminal and not --json; else a no-op."""
@@ -102,11 +91,6 @@ def _progress(args, total_hint: str):
 
 
 def sweep_command(args) -> int:
-    if args.dps < 5 or args.dps > 2000:
-        raise InputError(f"--dps must be between 5 and 2000, got {args.dps}")
-    if args.budget is not None and args.budget <= 0:
-        raise InputError(f"--budget must be positive, got {args.budget}")
-    _check_paths(args)
     spec = _spec(args)
     axes = _axes(spec, args.param)
     with _progress(args, spec.label) as update:

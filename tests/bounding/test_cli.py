@@ -58,8 +58,8 @@ def test_free_transfers_in_the_potential_program_are_a_one_line_error(capsys):
 
 
 @pytest.mark.parametrize("argv, needle", [
-    (["common-value-auction", "--k", "0"], "k must be a positive integer"),
-    (["common-value-auction", "--k", "four"], "k must be a positive integer"),
+    (["common-value-auction", "--k", "0"], "argument --k: expected positive integers"),
+    (["common-value-auction", "--k", "four"], "argument --k: expected positive integers"),
     (["common-value-auction", "--k", "4", "--t-max", "-1"], "--t-max must be a positive number"),
     (["common-value-auction", "--k", "4", "--t-max", "0"], "--t-max must be a positive number"),
     (["no-such-thing", "--k", "4"], "unknown candidate"),
@@ -72,3 +72,16 @@ def test_bad_input_is_one_line_and_exit_3(capsys, argv, needle):
     code, out, err = run(capsys, *argv)
     assert code == 3
     assert needle in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+@pytest.mark.parametrize("ks", [("3,4",), ("3", "4"), ("4,3", "3")])
+def test_a_list_of_k_is_written_either_way_and_without_repeats(capsys, ks):
+    code, out, _ = run(capsys, "common-value-auction", "--k", *ks, "--programs", "guarantee", "--json")
+    assert code == 0
+    assert [row["k"] for row in json.loads(out)["results"]] == [3, 4]
+
+
+@pytest.mark.parametrize("k", ["0", "-2", "3,x", "2.5"])
+def test_a_bad_k_is_rejected_before_any_work(capsys, k):
+    code, out, err = run(capsys, "common-value-auction", "--k", k)
+    assert code == 3 and out == "" and len(err.strip().splitlines()) == 1 and "--k" in err

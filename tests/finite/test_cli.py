@@ -101,7 +101,7 @@ def test_wrong_kind_of_file_is_bad_input(capsys):
 
 def test_bad_arguments_exit_3(capsys):
     code, _, err = run(capsys, "fpa", "--n", "0")
-    assert code == 3 and "expected a positive integer" in err
+    assert code == 3 and "expected positive integers" in err
     code, _, err = run(capsys, "reduce", "x.json", "--c-rule", "nope")
     assert code == 3 and "invalid choice" in err
 
@@ -115,3 +115,11 @@ def test_information_sweep_needs_one_deciding_level(capsys):
     assert code == 0 and data["status"] == "confirmed"
     code, out, _ = run(capsys, "reduce", str(EXAMPLES / "binary_signals.json"), "--k", "1", "--json")
     assert code == 2 and json.loads(out)["status"] == "inconclusive"
+
+
+@pytest.mark.parametrize("sizes", [("3,4",), ("3", "4"), ("4", "3,3")])
+def test_fpa_sizes_are_written_either_way_and_without_repeats(capsys, sizes):
+    code = main(["fpa", "--n", *sizes, "--json"])
+    out, _ = capsys.readouterr()
+    assert code == 0
+    assert [row["n"] for row in json.loads(out)["results"]] == [3, 4]

@@ -24,6 +24,7 @@ from irmd.errors import ParameterError
 from irmd.status import TextEnum
 
 from .common import number
+from .estimate import check_fits
 from .grid import Grid
 from .guarantee_lp import GuaranteeResult
 from .guarantee_lp import build as build_guarantee
@@ -152,7 +153,7 @@ def compute_bounds(environment, k: int, top=None, t_max=None, solver: str = "cla
                    programs=PROGRAMS, use_symmetry: bool = True, tie_break: str = "none",
                    analytic=None, transfer_scale: float | None = None, shapes=None,
                    tolerance: float = 1e-6, time_limit: float | None = None,
-                   name: str = "", params: dict | None = None) -> BoundsResult:
+                   name: str = "", params: dict | None = None, max_memory: int | None = None) -> BoundsResult:
     """Solve the bounding programs on the grid with inverse step ``k`` (and top ``top``, default k).
 
     Parameters
@@ -175,6 +176,9 @@ def compute_bounds(environment, k: int, top=None, t_max=None, solver: str = "cla
         Largest transfer of the candidate mechanism, to tell an invalid t_max from a bug.
     shapes : ShapeModel, optional
         Candidate shapes to compare the solutions with.
+    max_memory : int, optional
+        Bytes the run may plan to use (default: a share of the machine's memory); a grid estimated
+        to need more is refused before anything is built (:mod:`.estimate`).
     """
     if solver not in SOLVERS:
         raise ParameterError(f"unknown solver {solver!r}; choose one of {', '.join(SOLVERS)}")
@@ -183,8 +187,9 @@ def compute_bounds(environment, k: int, top=None, t_max=None, solver: str = "cla
     unknown = set(programs) - set(PROGRAMS)
     if unknown or not programs:
         raise ParameterError(f"programs must be a non-empty subset of {PROGRAMS}, got {tuple(programs)}")
+    grid = make_grid(environment.agents, k, top)
+    check_fits(grid.agents, grid.k, top, max_memory)   # (the top given, or Y = k)
     env = reduce_environment(environment, t_max)
-    grid = make_grid(env.agents, k, top)
     guarantee = potential = None
     if "guarantee" in programs:
         program = build_guarantee(env, grid, use_symmetry)
@@ -232,6 +237,9 @@ def sweep_bounds(environment, ks, top=None, **options) -> SweepResult:
     ks = list(ks)
     if not ks:
         raise ParameterError("a sweep needs at least one k")
+    for k in ks:   # every grid is checked before the first is solved
+        grid = make_grid(environment.agents, k, top)
+        check_fits(grid.agents, grid.k, top, options.get("max_memory"))
     results = tuple(compute_bounds(environment, k, top, **options) for k in ks)
     return SweepResult(results, richardson(ks, [r.lower for r in results]),
                        richardson(ks, [r.upper for r in results]))

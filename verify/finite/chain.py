@@ -92,6 +92,7 @@ class ChainResult:
     message: str
     build_seconds: float = 0.0
     sizes: dict = field(default_factory=dict)
+    input_notes: tuple[str, ...] = ()   # how the input was changed when read (renormalised float sums)
 
     MULTIPLIERS: ClassVar[tuple[str, ...]] = ()
     PRIMAL: ClassVar[tuple[str, ...]] = ()
@@ -119,4 +120,5 @@ class ChainResult:
             "exact": None if self.exact is None else self.exact.to_dict(),
             "multipliers": {name: _text(getattr(self, name), dps) for name in self.MULTIPLIERS},
             "primal": {name: _text(getattr(self, name), dps) for name in self.PRIMAL},
+            **({"input_notes": list(self.input_notes)} if self.input_notes else {}),
         }

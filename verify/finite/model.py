@@ -54,12 +54,15 @@ def _fraction_text(value: Fraction) -> str:
     return str(value)
 
 
-def _labels(given, count: int, default_prefix: str, path: str) -> tuple[str, ...]:
+def _labels(given, count: int, default_prefix: str, path: str, counted_by: str = "") -> tuple[str, ...]:
+    """``count`` distinct labels (defaults when none are given); ``counted_by`` names where the count
+    comes from, so that a mismatch points at both places."""
     if given is None:
         return tuple(f"{default_prefix}{k}" for k in range(count))
     labels = tuple(str(x) for x in given)
     if len(labels) != count:
-        raise InstanceError(path, f"expected {count} labels, got {len(labels)}")
+        source = f", the number {counted_by}" if counted_by else ""
+        raise InstanceError(path, f"{len(labels)} labels given, but there are {count}{source}")
     if len(set(labels)) != count:
         raise InstanceError(path, "labels must be distinct")
     return labels
@@ -120,10 +123,13 @@ class FiniteEnvironment:
             raise InstanceError("env.u", f"expected shape [agents][{self.n_outcomes} outcomes]"
                                          f"[{self.n_states} states], got {list(self.u.shape)}")
         _check_distribution(self.mu, "env.mu")
-        object.__setattr__(self, "agents", _labels(self.agents or None, self.n_agents, "agent ", "env.agents"))
-        object.__setattr__(self, "states", _labels(self.states or None, self.n_states, "state ", "env.states"))
+        object.__setattr__(self, "agents", _labels(self.agents or None, self.n_agents, "agent ", "env.agents",
+                                                      "of agents in env.u (its outermost lists)"))
+        object.__setattr__(self, "states", _labels(self.states or None, self.n_states, "state ", "env.states",
+                                                      "of entries of env.mu"))
         object.__setattr__(self, "outcomes",
-                           _labels(self.outcomes or None, self.n_outcomes, "outcome ", "env.outcomes"))
+                           _labels(self.outcomes or None, self.n_outcomes, "outcome ", "env.outcomes",
+                                    "of outcomes in env.w (its outer lists)"))
 
     @property
     def n_agents(self) -> int:
@@ -255,6 +261,7 @@ class FiniteInstance:
     mechanism: FiniteMechanism | None = None
     information: FiniteInformation | None = None
     name: str = ""
+    notes: tuple[str, ...] = ()    # what reading changed (float sums renormalised), for the output
 
     def __post_init__(self):
         if self.mechanism is not None:

@@ -76,6 +76,7 @@ class ReductionSweep:
 
     mechanism: list = field(default_factory=list)
     information: list = field(default_factory=list)
+    input_notes: tuple[str, ...] = ()   # how the input was changed when read (renormalised float sums)
 
     @property
     def status(self) -> Status:
@@ -96,7 +97,8 @@ class ReductionSweep:
     def to_dict(self, dps: int = DEFAULT_DPS) -> dict:
         return {"status": str(self.status),
                 "mechanism": [r.to_dict(dps) for r in self.mechanism],
-                "information": [r.to_dict(dps) for r in self.information]}
+                "information": [r.to_dict(dps) for r in self.information],
+                **({"input_notes": list(self.input_notes)} if self.input_notes else {})}
 
 
 def reduction_sweep(instance: FiniteInstance, levels=None, *, coarse: bool = False, rule: str = "agent",
@@ -130,4 +132,4 @@ def reduction_sweep(instance: FiniteInstance, levels=None, *, coarse: bool = Fal
                                                           reference=reference, solver=solver, **options))
             done += 1
     progress(total, total, "done")
-    return ReductionSweep(mechanism_results, information_results)
+    return ReductionSweep(mechanism_results, information_results, instance.notes)
