@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,7 +49,7 @@ class LogReport:
 @dataclass(frozen=True)
 class CompileResult:
     pdf: Path | None
-    log: Path
+    log: Path | None          # kept only when compilation failed (the build folder is removed)
     engine: str
     returncode: int
     report: LogReport
@@ -88,17 +89,19 @@ def find_engine() -> tuple[str, str]:
 
 
 def compile_tex(tex_path, timeout: float = 600) -> CompileResult:
-    """Compile ``tex_path`` to PDF next to it.
+    """Compile ``tex_path`` to the PDF next to it.
 
-    Returns the result whatever the log says (callers decide what an overfull
-    box means); raises :class:`TexNotInstalled` without an engine and
-    :class:`TexCompileError` when the engine produced no PDF.
+    The engine runs in a temporary folder, so that its auxiliary files (.aux, .log, .out,
+    .fls, .fdb_latexmk) never land beside the user's files -- and a user's own ``name.out``
+    is never read by hyperref as its outline file; only the PDF is copied out (and, when
+    compilation fails, the log, which the error names).  Returns the result whatever the log
+    says (callers decide what an overfull box means); raises :class:`TexNotInstalled` without
+    an engine and :class:`TexCompileError` when the engine produced no PDF.
     """
     tex_path = Path(tex_path).resolve()
     if not tex_path.is_file():
         raise InputError(f"no such file: {tex_path}")
     name, path = find_engine()
-    workdir = tex_path.parent
     common = ["-interaction=nonstopmode", "-halt-on-error"]
     if name == "latexmk":
         commands = [[path, "-pdf", "-silent", *[f"-pdflatex=pdflatex {' '.join(common)} %O %S"], tex_path.name]]
@@ -106,21 +109,28 @@ def compile_tex(tex_path, timeout: float = 600) -> CompileResult:
         commands = [[path, *common, tex_path.name]] * 2
     started = time.monotonic()
     returncode = 0
-    for command in commands:
-        try:
-            done = subprocess.run(command, cwd=workdir, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                  stderr=subprocess.STDOUT, timeout=timeout, check=False)
-        except subprocess.TimeoutExpired:
-            raise TexCompileError(f"{name} did not finish within {timeout:.0f} s on {tex_path.name}") from None
-        returncode = done.returncode
-        if returncode != 0:
-            break
-    seconds = time.monotonic() - started
-    log = tex_path.with_suffix(".log")
-    text = log.read_text(errors="replace") if log.exists() else ""
-    report = parse_log(text)
-    pdf = tex_path.with_suffix(".pdf")
-    if returncode != 0 or not pdf.exists():
-        first = report.errors[0] if report.errors else f"exit code {returncode}"
-        raise TexCompileError(f"{name} failed on {tex_path.name}: {first} (log: {log})")
-    return CompileResult(pdf, log, name, returncode, report, seconds, tuple(map(str, commands[0])))
+    with tempfile.TemporaryDirectory(prefix="irmd-tex-") as folder:
+        build = Path(folder)
+        shutil.copy(tex_path, build / tex_path.name)
+        for command in commands:
+            try:
+                done = subprocess.run(command, cwd=build, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                      stderr=subprocess.STDOUT, timeout=timeout, check=False)
+            except subprocess.TimeoutExpired:
+                raise TexCompileError(f"{name} did not finish within {timeout:.0f} s on {tex_path.name}") from None
+            returncode = done.returncode
+            if returncode != 0:
+                break
+        seconds = time.monotonic() - started
+        built_log, built_pdf = build / tex_path.with_suffix(".log").name, build / tex_path.with_suffix(".pdf").name
+        text = built_log.read_text(errors="replace") if built_log.exists() else ""
+        report = parse_log(text)
+        if returncode != 0 or not built_pdf.exists():
+            log = tex_path.with_suffix(".log")
+            if built_log.exists():
+                shutil.copy(built_log, log)
+            first = report.errors[0] if report.errors else f"exit code {returncode}"
+            raise TexCompileError(f"{name} failed on {tex_path.name}: {first} (log: {log})")
+        pdf = tex_path.with_suffix(".pdf")
+        shutil.copy(built_pdf, pdf)
+    return CompileResult(pdf, None, name, returncode, report, seconds, tuple(map(str, commands[0])))

@@ -19,7 +19,8 @@ from .document import Chain, Derivation, Math, Paragraph, Step, Table, escape, r
 from .printer import latex, latex_width, plain
 from .text import formula_tex, text_tex
 
-VERDICT_COLOURS = {"reproduced": "irmdgreen", "differs": "irmdred", "not checkable": "irmdorange"}
+VERDICT_COLOURS = {"reproduced": "irmdgreen", "differs": "irmdred", "garbled transcription": "irmdorange",
+                   "not checkable": "irmdorange"}
 
 
 # ----------------------------------------------------------------------------- notes
@@ -113,7 +114,7 @@ def short(expr, width: float = 40) -> bool:
 class EquationResult:
     id: str
     what: str
-    verdict: str                 # reproduced | differs | not checkable
+    verdict: str                 # reproduced | differs | garbled transcription | not checkable
     method: str
     printed_latex: str
     derived: list = field(default_factory=list)      # derived forms (sympy), a chain d_1 = d_2 = ...
@@ -267,9 +268,10 @@ def report_latex(report: Report) -> str:
     for e in report.equations:
         rows.append((f"({escape(e.id)})", text_tex(e.what), _verdict_tex(e.verdict), text_tex(e.method)))
     sec.add(Table(("eq.", "what", "verdict", "method"), tuple(rows),
-                  r">{\raggedright}p{2.6cm} >{\raggedright}p{6.0cm} l >{\raggedright\arraybackslash}p{3.5cm}",
+                  r">{\raggedright}p{2.6cm} >{\raggedright}p{5.0cm} l >{\raggedright\arraybackslash}p{3.5cm}",
                   long=True))
     groups = (("differs", "Equations that differ from the derivation", True),
+              ("garbled transcription", "Displays garbled in the transcription of the PDF", True),
               ("not checkable", "Displays that are not checkable", False),
               ("reproduced", "How the reproduced equations were checked", False))
     for verdict, title, detail in groups:

@@ -33,6 +33,7 @@ report live in :mod:`irmd.derivations.report`.
 from __future__ import annotations
 
 import json
+import re
 from importlib import resources
 
 import mpmath
@@ -583,15 +584,28 @@ def _compare_pair(printed, derived, samples) -> tuple[bool | None, str, Note]:
     return ok, "numeric", note
 
 
+#: Limits ``_{v=a}^{b}`` written on something other than an integral, sum, product or limit: the
+#: trace of an operator sign the PDF extraction lost (``\overline{y}_{g=0}^{\overline{y}}`` for
+#: ``\int_{y=0}^{\overline{y}}``).
+_STRAY_LIMITS = re.compile(r"(\\overline\{\w+\}|\\?[A-Za-z]+|\})_\{\s*\w+\s*=[^}]*\}\^")
+_OPERATORS = {r"\int", r"\sum", r"\prod", r"\lim", r"\iint", r"\oint", r"\bigcup", r"\bigcap"}
+
+
 def _layout_note(entry) -> Note:
+    """Why the printed display is garbled in transcription (empty when it is not): parentheses that do
+    not balance over its printed lines, or the limits of an integral on a symbol that is not one."""
     layout = entry.get("layout")
-    if not layout:
-        return Note()
-    text = " ".join(layout)
-    opened, closed = text.count("("), text.count(")")
-    if opened != closed:
-        return Note.of(f"the printed display is garbled: its first form has {opened} opening and {closed} closing "
-                       f"parentheses over its {len(layout)} printed lines")
+    if layout:
+        text = " ".join(layout)
+        opened, closed = text.count("("), text.count(")")
+        if opened != closed:
+            return Note.of(f"the printed display is garbled: its first form has {opened} opening and {closed} "
+                           f"closing parentheses over its {len(layout)} printed lines")
+    for match in _STRAY_LIMITS.finditer(entry.get("latex", "")):
+        if match.group(1) not in _OPERATORS:
+            return Note.of(f"the printed display is garbled: limits {match.group(0)[len(match.group(1)):]}... stand "
+                           f"on {match.group(1)}, which is not an integral or a sum (an operator sign lost in "
+                           "the transcription)")
     return Note()
 
 
@@ -638,8 +652,11 @@ def check_equation(entry: dict) -> EquationResult:
         base.verdict = "reproduced"
         base.note = Note.of(spec["note"]) if spec.get("note") else Note()
         return base
-    base.verdict = "differs"
-    notes = [_layout_note(entry)]
+    # A display garbled in transcription is reported apart from a real typo: the paper may well
+    # be right where its extracted text cannot be read.
+    garbled = _layout_note(entry)
+    base.verdict = "garbled transcription" if garbled else "differs"
+    notes = [garbled]
     for position, p, d, note in problems:
         where = f"printed form {position} of {len(printed)}" if len(printed) > 1 else "the printed form"
         notes.append(Note.of(f"{where} disagrees with the derivation (") + note + Note.of(")"))

@@ -80,10 +80,9 @@ def positive_number(text: str) -> float:
 
 def positive_integer(text: str) -> int:
     """One positive integer."""
-    (value,) = positive_integers(text) if "," not in text else (None,)
-    if value is None:
+    if "," in text:
         raise argparse.ArgumentTypeError(f"expected one positive integer, got {text!r}")
-    return value
+    return positive_integers(text)[0]
 
 
 def writable_file(suffixes: tuple[str, ...]):

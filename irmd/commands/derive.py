@@ -40,7 +40,8 @@ def register(subparsers):
         "reproduce",
         help="re-derive the survey's equations (27)-(45) and compare them with the printed forms",
         description="Re-derive the equations of the survey's Sections 3.5-3.6 from the model and compare each "
-        "with the equation as printed: reproduced, differs (with the derived form and why) or not checkable. "
+        "with the equation as printed: reproduced, differs (with the derived form and why), garbled transcription "
+        "(the extracted text cannot be read as the paper's display) or not checkable. "
         "Also the headline numbers (rate of 1 - G_N(ybar) -> mu(1), bilateral-trade bound at h/g >= 2).",
     )
     p.add_argument("--paper", default="survey", help="which paper (only 'survey' so far)")
