@@ -99,7 +99,8 @@ def _renormalised(array: np.ndarray, path: str, notes: list, axis: int | None = 
     off = np.vectorize(lambda s: s != 1 and abs(s - 1) <= FLOAT_SUM_TOLERANCE, otypes=[bool])(sums)
     if not off.any():
         return array
-    worst = max((abs(s - 1) for s in np.atleast_1d(sums).ravel()), default=0)
+    worst = max(abs(s - 1) for s, renormalised in zip(np.atleast_1d(sums).ravel(), np.atleast_1d(off).ravel())
+                if renormalised)
     notes.append(f"{path}: JSON floats summing to 1 within {float(worst):.1e} renormalised to sum to 1 exactly")
     divisor = np.where(off, sums, Fraction(1))
     return array / divisor
