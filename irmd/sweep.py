@@ -568,8 +568,10 @@ def _local_cluster(jobs, spec, points, options, report) -> list[SweepRow]:
     # The scheduler always serves HTTP (health routes, the dashboard when bokeh is installed):
     # on a free local port, never 8787 on every interface.
     with _children_ignore_ctrl_c():
+        # Workers' own logs stay out of the command's output: a failing point is reported in its
+        # row, and while the cluster shuts down (after Ctrl-C) their heartbeats fail by design.
         cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
-                               dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR, host="127.0.0.1")
+                               dashboard_address="127.0.0.1:0", silence_logs=logging.CRITICAL, host="127.0.0.1")
     with cluster, Client(cluster, set_as_default=False) as client:
         return _on_client(client, spec, points, options, report)
 
