@@ -219,13 +219,14 @@ def _known_relations(claim: Claim, ctx: DecisionContext):
     if exact:
         yield ("substitute the exact values " + ", ".join(f"{k} = {v}" for k, v in exact.items()),
                lambda expr: expr.xreplace(exact))
-    if contiguous_1f1(claim.expr) != claim.expr:
+    has_neighbours = contiguous_1f1(claim.expr) != claim.expr
+    if has_neighbours:
         yield (_CONTIGUOUS, contiguous_1f1)
     for constant in ctx.constants:
         if constant.equation is None or not claim.expr.has(constant.symbol):
             continue
         forms = [(constant.equation, lambda expr: expr, "")]
-        if contiguous_1f1(claim.expr) != claim.expr:
+        if has_neighbours:
             forms.append((contiguous_1f1(constant.equation), contiguous_1f1, "with the contiguous 1F1 relation, "))
         if constant.equation.has(sp.hyper) or claim.expr.has(sp.hyper):
             with ctx.budget.step("hypergeometric functions in closed form"):

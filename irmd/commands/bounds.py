@@ -199,7 +199,8 @@ def run(args) -> int:
     for k in ks:   # before the verifier runs and before any program is built
         grid = make_grid(candidate.environment.agents, k, args.top)
         check_fits(grid.agents, grid.k, args.top, args.max_memory)   # (the top given, or Y = k)
-    source = source_from_candidate(candidate) if args.file is not None else resolve(args.name, params)
+    source = source_from_candidate(candidate) if args.file is not None else resolve(args.name, params,
+                                                                                     candidate=candidate)
     t_max, t_text = _t_max(args.t_max, source.transfer_scale)
     programs = ("guarantee", "potential") if args.programs == "both" else (args.programs,)
     options = dict(t_max=t_max, solver=args.solver, programs=programs, use_symmetry=not args.no_symmetry,

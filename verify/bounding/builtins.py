@@ -44,11 +44,12 @@ def names() -> list[str]:
     return library.names()
 
 
-def resolve(name: str, params: Mapping[str, str] | None = None, dps: int = 20) -> Source:
-    """The environment and known values of the built-in ``name`` with string parameters."""
+def resolve(name: str, params: Mapping[str, str] | None = None, dps: int = 20, candidate=None) -> Source:
+    """The environment and known values of the built-in ``name`` with string parameters
+    (``candidate``: the one these build, when the caller has it already)."""
     builtin = library.get(name)
     values = builtin.values(params)          # the library validates the parameters
-    candidate = builtin.builder(**values)
+    candidate = builtin.builder(**values) if candidate is None else candidate
     closed_forms = builtin.closed_forms(**values) if builtin.closed_forms is not None else None
     notes = [closed_forms.note] if closed_forms is not None and closed_forms.note else []
     closed = float(closed_forms.value) if closed_forms is not None and closed_forms.value is not None else None

@@ -70,6 +70,7 @@ class Run:
     ivo_pieces: list | None = None              # (region, IVO coefficients), shared by ivo.slackness and the bound
     guarantee_lower: object = None              # bounds.saddle
     potential_upper: object = None              # bounds.saddle
+    bound_balls: tuple | None = None            # the bounds enclosed in ball arithmetic (bounds.saddle)
     potential_limit: object = None              # the potential bound along the family's limit (verify)
 
     def regions(self, exprs, box: Box) -> list[Region]:

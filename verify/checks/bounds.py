@@ -200,7 +200,14 @@ def prove_bracket(run):
 
 def bound_balls(run):
     """(guarantee ball, potential ball, why): both bounds' formulas enclosed in ball arithmetic (what they
-    are bounds of depends on the checks; this only encloses the numbers), or (None, None, why not)."""
+    are bounds of depends on the checks; this only encloses the numbers), or (None, None, why not).
+    Computed once per run: the proved bracket and the certified gap read the same balls."""
+    if run.bound_balls is None:
+        run.bound_balls = _enclosed_bounds(run)
+    return run.bound_balls
+
+
+def _enclosed_bounds(run):
     model, lv = run.model, levels(run)
     guarantee_expr = sum((prior * lv[state.label][0] for state, prior in zip(model.states, model.prior)
                           if prior != 0 and lv[state.label][0] is not None), sp.S.Zero)
