@@ -64,6 +64,21 @@ class Verdict(TextEnum):
         return EXIT_CODES[self]
 
 
+class EquationVerdict(TextEnum):
+    """How a printed display of a paper compares with irmd's derivation of it.
+
+    reproduced              printed and derived forms agree (symbolically, or numerically at samples)
+    differs                 they disagree: a typo or an error in the paper, with the derived form and why
+    garbled transcription   they disagree, and the display is garbled in the PDF's transcription
+    not checkable           a definition, a conjecture from numerics, or a form the comparison cannot evaluate
+    """
+
+    REPRODUCED = "reproduced"
+    DIFFERS = "differs"
+    GARBLED = "garbled transcription"
+    NOT_CHECKABLE = "not checkable"
+
+
 EXIT_CODES = {Verdict.VERIFIED: 0, Verdict.REFUTED: 1, Verdict.INCONCLUSIVE: 2, Verdict.CONFIRMED: 4}
 EXIT_OK = 0
 EXIT_BAD_INPUT = 3

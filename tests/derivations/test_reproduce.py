@@ -7,7 +7,8 @@ import shutil
 import pytest
 
 from irmd.derivations.rates import auction_value, survey_rate
-from irmd.derivations.reproduce import _layout_note, check_equation, load_equations
+from irmd.derivations.reproduce import check_equation, load_equations
+from irmd.derivations.reproduce.compare import layout_note
 
 HAVE_TEX = shutil.which("pdflatex") is not None
 FAST = ("27", "29", "30", "32", "34", "36", "36'", "38", "gamma-nu", "gamma-nubar", "40", "42", "42'", "43",
@@ -160,7 +161,7 @@ def test_report_compiles_without_errors_or_overfull_boxes(cli_report):
     (r"x_{i}^{2} + G_{N+1}(\overline{y})", False),
 ])
 def test_stray_integral_limits_mark_a_garbled_transcription(latex, garbled):
-    assert bool(_layout_note({"latex": latex})) is garbled
+    assert bool(layout_note({"latex": latex})) is garbled
 
 
 def test_the_report_keeps_garbled_displays_apart_from_typos(cli_report):
