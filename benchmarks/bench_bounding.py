@@ -6,8 +6,10 @@
 
 Every (candidate, k, program) runs in a fresh subprocess so that "peak MB" is
 that solve's own peak resident memory (build and solver included).  Columns:
-k, variables, rows, build s, solve s, peak MB, value (the recomputed bound) and
-its gap to the analytic value (positive = on the correct side).
+k, variables, rows, build s, solve s, peak MB, value (the recomputed bound), the
+certified end of the bracket (exact arithmetic, rounded outwards: the lower end for
+the guarantee, the upper end for the potential; "-" when not certified) and the
+value's gap to the analytic value (positive = on the correct side).
 
 Reference (independent implementation, full LPs with Clarabel, same 2-core
 machine): about 400 s for the N = 2 auction guarantee at k = 16 (264k variables)
@@ -57,6 +59,8 @@ def one(case: str, program: str, solver: str, symmetry: bool) -> dict:
             "k": int(k), "variables": result.size.variables, "rows": result.size.rows,
             "build": result.size.build_seconds, "solve": result.size.solve_seconds, "wall": wall,
             "peak": peak_memory_mb(), "value": result.value, "gap": gap, "status": str(result.status),
+            "certified": None if result.certified is None else result.certified.decimal(10),
+            "arithmetic": None if result.certified is None else result.certified.arithmetic,
             "t_max": t_max, "symmetric": result.symmetric}
 
 
@@ -74,7 +78,7 @@ def main(argv=None) -> int:
         return 0
     cases = args.case or (QUICK if args.quick else DEFAULT)
     header = (f"{'case':<26} {'program':<10} {'k':>3} {'variables':>10} {'rows':>9} {'build s':>8} {'solve s':>8} "
-              f"{'peak MB':>8} {'value':>12} {'gap':>10}  status")
+              f"{'peak MB':>8} {'value':>12} {'certified':>13} {'gap':>10}  status")
     print(header)
     print("-" * len(header))
     for case in cases:
@@ -88,10 +92,13 @@ def main(argv=None) -> int:
             r = json.loads(proc.stdout.strip().splitlines()[-1])
             value = "-" if r["value"] is None else f"{r['value']:.8f}"
             gap = "-" if r["gap"] is None else f"{r['gap']:.2e}"
+            certified = r.get("certified") or "-"
             print(f"{r['case']:<26} {program:<10} {r['k']:>3} {r['variables']:>10} {r['rows']:>9} {r['build']:>8.2f} "
-                  f"{r['solve']:>8.2f} {r['peak']:>8.0f} {value:>12} {gap:>10}  {r['status']}", flush=True)
+                  f"{r['solve']:>8.2f} {r['peak']:>8.0f} {value:>12} {certified:>13} {gap:>10}  {r['status']}",
+                  flush=True)
     print(f"solver {args.solver}, {'full LPs' if args.full else 'symmetry-reduced where the agents are exchangeable'}, "
-          "t_max = twice the candidate mechanism's largest transfer; gap > 0 means the bound is on the correct side")
+          "t_max = twice the candidate mechanism's largest transfer; gap > 0 means the bound is on the correct side; "
+          "certified = the program's end of the bracket in exact arithmetic (lower end rounded down, upper rounded up)")
     return 0
 
 

@@ -14,19 +14,19 @@ import platform
 import sys
 import time
 
-from irmd.verify.finite import HIGHS, Guarantee2LP, PayoffTables, first_price_auction
+from irmd.verify.finite import Guarantee2LP, HiGHS, PayoffTables, first_price_auction
 from irmd.verify.finite.guarantee import solve_guarantee
 
 GRIDS = (10, 20, 40, 80, 100, 200)
 
 
-def run(n: int, coarse: bool, solver: HIGHS) -> dict:
+def run(n: int, coarse: bool, solver: HiGHS) -> dict:
     start = time.perf_counter()
     env, mechanism = first_price_auction(n)
     tables = PayoffTables.of(env, mechanism)
     setup = time.perf_counter() - start
     result = solve_guarantee(tables, coarse=coarse, solver=solver)
-    return {"n": n, "setup": setup, "build": result.build_seconds, "solve": result.solution.solve_seconds,
+    return {"n": n, "setup": setup, "build": result.build_seconds, "solve": result.solution.seconds,
             "value": result.value, "status": str(result.status), "lp": str(result.lp_status),
             "variables": result.sizes["variables"], "nonzeros": result.sizes["nonzeros"]}
 
@@ -37,7 +37,7 @@ def main(argv=None) -> int:
     parser.add_argument("--coarse", action="store_true", help="coarse guarantee instead of G")
     parser.add_argument("--time-limit", type=float, default=900.0, help="HiGHS time limit per LP (s)")
     args = parser.parse_args(argv)
-    solver = HIGHS(time_limit=args.time_limit)
+    solver = HiGHS(time_limit=args.time_limit)
     program = "Gc (coarse)" if args.coarse else "G (BCE)"
     print(f"First-price auction, 2 bidders, common value; {program}; HiGHS dual simplex; "
           f"{os.cpu_count()} cores, Python {platform.python_version()}")

@@ -23,6 +23,7 @@ from irmd.status import EXIT_OK
 from irmd.verify.bounding import plots
 from irmd.verify.bounding.api import Order, compute_bounds, make_grid, sweep_bounds
 from irmd.verify.bounding.builtins import resolve, source_from_candidate
+from irmd.verify.bounding.certified import describe_conditions
 from irmd.verify.bounding.common import peak_memory_mb
 from irmd.verify.bounding.estimate import check_fits, parse_size
 
@@ -134,8 +135,21 @@ def _print_single(result, source, t_text, dps):
                  _program_line("potential (18)", result.potential, dps)):
         if line:
             print(line)
+    bracket = result.bracket
+    for label, end in (("certified lower", bracket.lower), ("certified upper", bracket.upper)):
+        if end is not None and end.certified:
+            print(f"  {label:<16} {end.decimal(dps):>16}  rounded {'down' if end.side == 'lower' else 'up'}")
+        elif end is not None:
+            print(f"  {label:<16} {'-':>16}  {end.message}")
+    if bracket.lower is not None or bracket.upper is not None:
+        print(f"  arithmetic: {bracket.arithmetic}; {bracket.condition()}")
     print(f"  {'analytic value':<16} {_fmt(result.analytic, dps):>16}  {source.analytic_origin}")
     print(f"  lower <= analytic <= upper: {result.order.order}: {result.order.message}")
+    contains = result.to_dict(dps)["certified"]["contains_analytic"]
+    if contains is not None:
+        missing = [end.side for end in (bracket.lower, bracket.upper) if end is None or not end.certified]
+        print(f"  certified lower <= analytic <= certified upper: {'holds' if contains else 'VIOLATED'}"
+              + (f" (no certified {' or '.join(missing)} end)" if missing else ""))
     for note in source.notes:
         print(f"  note: {note}")
     for r in (result.guarantee, result.potential):
@@ -153,12 +167,18 @@ def _print_sweep(sweep, source, t_text, dps):
     first = sweep.results[0]
     print(f"{source.name} {' '.join(f'{k}={v}' for k, v in source.params.items())}".rstrip())
     print(f"  t_max = {t_text}, solver {first.solver}, analytic {_fmt(sweep.analytic, dps)} ({source.analytic_origin})")
-    print(f"  {'k':>4} {'lower':>14} {'upper':>14} {'gap lower':>11} {'gap upper':>11}  order")
+    print(f"  {'k':>4} {'lower':>14} {'upper':>14} {'certified lower':>16} {'certified upper':>16} "
+          f"{'gap lower':>11} {'gap upper':>11}  order")
     for r in sweep.results:
         gl = None if r.lower is None or r.analytic is None else r.analytic - r.lower
         gu = None if r.upper is None or r.analytic is None else r.upper - r.analytic
-        print(f"  {r.grid.k:>4} {_fmt(r.lower, dps):>14} {_fmt(r.upper, dps):>14} {_fmt(gl, 3):>11} "
-              f"{_fmt(gu, 3):>11}  {r.order.order}")
+        ends = [_certified_text(end, dps) for end in (r.bracket.lower, r.bracket.upper)]
+        print(f"  {r.grid.k:>4} {_fmt(r.lower, dps):>14} {_fmt(r.upper, dps):>14} {ends[0]:>16} {ends[1]:>16} "
+              f"{_fmt(gl, 3):>11} {_fmt(gu, 3):>11}  {r.order.order}")
+    brackets = [r.bracket for r in sweep.results]
+    print(f"  certified: lower rounded down, upper rounded up; arithmetic: "
+          f"{'arb balls' if any(b.arithmetic == 'arb balls' for b in brackets) else 'exact rationals'}; "
+          f"{describe_conditions(brackets)}")
     for label, limit in (("lower", sweep.lower_limit), ("upper", sweep.upper_limit)):
         fitted = "" if limit.fitted is None else f", fitted order {limit.order:.2f} -> {limit.fitted:.{dps}g}"
         print(f"  extrapolated {label}: Richardson (order 1) {_fmt(limit.richardson, dps)}{fitted}")
@@ -166,10 +186,19 @@ def _print_sweep(sweep, source, t_text, dps):
     for r in sweep.results:
         if r.order.order.name != "HOLDS":
             print(f"  k={r.grid.k}: {r.order.message}")
+        for end in (r.bracket.lower, r.bracket.upper):
+            if end is not None and not end.certified:
+                print(f"  k={r.grid.k}: {end.side} end {end.message}")
         for warning in r.warnings:
             print(f"  k={r.grid.k} warning: {warning}")
     for note in source.notes:
         print(f"  note: {note}")
+
+
+def _certified_text(end, dps) -> str:
+    if end is None:
+        return "-"
+    return end.decimal(dps) if end.certified else "not certified"
 
 
 def _exit_code(results) -> int:

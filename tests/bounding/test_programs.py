@@ -123,7 +123,7 @@ def test_a_solver_value_far_from_the_recomputed_bound_is_reduced_accuracy():
 
     from irmd.lp_status import LPStatus
     from irmd.verify.bounding import guarantee_lp, potential_lp
-    from irmd.verify.bounding.solvers import solve
+    from irmd.verify.lp import solve
 
     env, grid = reduce_environment(auction(2), 3.0), Grid.survey(2, 3)
     for module in (guarantee_lp, potential_lp):

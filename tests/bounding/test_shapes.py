@@ -4,7 +4,7 @@ import numpy as np
 from irmd.analytic.library import get
 from irmd.verify.bounding.api import compute_bounds, sweep_bounds
 from irmd.verify.bounding.shapes import compare
-from irmd.verify.bounding.sweep import richardson
+from irmd.verify.extrapolation import richardson
 
 
 class Example:

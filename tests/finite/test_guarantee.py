@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from irmd.verify.finite import HIGHS, PayoffTables, first_price_auction, guarantee, potential, strategic_lagrangian
+from irmd.verify.finite import HiGHS, PayoffTables, first_price_auction, guarantee, potential, strategic_lagrangian
 from irmd.verify.finite.random_instances import random_environment, random_information, random_mechanism
 
 from .helpers import assert_proved, brute_force_coarse_obedience, brute_force_obedience
@@ -120,5 +120,5 @@ def test_result_to_dict_is_json_ready():
     assert d["multipliers"]["v"] == ["-6/25", "9/25"]
     assert d["lp"]["status"] == "optimal" and d["exact"]["status"] == "proved"
     assert np.array(d["primal"]["sigma"]).shape == (6, 6, 2)
-    float_dict = guarantee(env, mechanism, solver=HIGHS()).to_dict(dps=6)
+    float_dict = guarantee(env, mechanism, solver=HiGHS()).to_dict(dps=6)
     assert float_dict["value"] == "0.06" and float_dict["status"] == "confirmed"

@@ -23,6 +23,9 @@ import numpy as np
 from irmd.errors import ParameterError
 from irmd.status import TextEnum
 
+from ..extrapolation import Extrapolation, richardson
+from ..lp import SOLVERS, solve
+from .certified import Bracket, describe_conditions
 from .common import number
 from .estimate import check_fits
 from .grid import Grid
@@ -32,8 +35,6 @@ from .guarantee_lp import read_solution as read_guarantee
 from .potential_lp import PotentialResult, solve_potential
 from .reduced import reduce_environment
 from .shapes import ShapeComparison, compare
-from .solvers import SOLVERS, solve
-from .sweep import Extrapolation, richardson
 from .tiebreak import TIE_BREAKS
 from .tiebreak import tie_break as apply_tie_break
 
@@ -112,8 +113,34 @@ class BoundsResult:
         return self.potential.value if self.potential is not None and self.potential.ok else None
 
     @property
+    def bracket(self) -> Bracket:
+        """The certified ends (exact arithmetic) and the transfer bounds they hold for."""
+        return Bracket(self.guarantee.certified if self.guarantee is not None and self.guarantee.ok else None,
+                       self.potential.certified if self.potential is not None and self.potential.ok else None)
+
+    @property
+    def certified_lower(self) -> float | None:
+        """The certified lower end as a float rounded down (None when not certified)."""
+        end = self.bracket.lower
+        return None if end is None else end.float_value
+
+    @property
+    def certified_upper(self) -> float | None:
+        """The certified upper end as a float rounded up (None when not certified)."""
+        end = self.bracket.upper
+        return None if end is None else end.float_value
+
+    @property
     def warnings(self) -> tuple[str, ...]:
         return tuple(w for r in (self.guarantee, self.potential) if r is not None for w in r.warnings)
+
+    def _certified_dict(self, dps: int) -> dict:
+        out = self.bracket.to_dict(dps)
+        lower, upper = self.bracket.lower_value, self.bracket.upper_value
+        out["contains_analytic"] = (None if self.analytic is None or (lower is None and upper is None) else
+                                    (lower is None or lower <= Fraction(self.analytic))
+                                    and (upper is None or Fraction(self.analytic) <= upper))
+        return out
 
     def to_dict(self, dps: int = 10) -> dict:
         return {
@@ -125,6 +152,7 @@ class BoundsResult:
             "solver": self.solver,
             "lower": number(self.lower, dps),
             "upper": number(self.upper, dps),
+            "certified": self._certified_dict(dps),
             "analytic": number(self.analytic, dps),
             "gap_lower": number(None if self.lower is None or self.analytic is None else self.analytic - self.lower, 4),
             "gap_upper": number(None if self.upper is None or self.analytic is None else self.upper - self.analytic, 4),
@@ -221,11 +249,19 @@ class SweepResult:
     def analytic(self):
         return self.results[0].analytic if self.results else None
 
+    @property
+    def brackets(self) -> tuple[Bracket, ...]:
+        """The certified bracket of every k, in the order of ``results``."""
+        return tuple(r.bracket for r in self.results)
+
     def to_dict(self, dps: int = 10) -> dict:
         return {
             "analytic": number(self.analytic, dps),
             "points": [{"k": r.grid.k, "lower": number(r.lower, dps), "upper": number(r.upper, dps),
-                        "order": str(r.order.order)} for r in self.results],
+                        "certified_lower": None if b.lower is None else b.lower.decimal(dps),
+                        "certified_upper": None if b.upper is None else b.upper.decimal(dps),
+                        "order": str(r.order.order)} for r, b in zip(self.results, self.brackets)],
+            "certified_condition": describe_conditions(self.brackets),
             "lower_extrapolation": self.lower_limit.to_dict(dps),
             "upper_extrapolation": self.upper_limit.to_dict(dps),
             "results": [r.to_dict(dps) for r in self.results],

@@ -14,8 +14,9 @@ from irmd.numbers import decimal_string
 from .grid import Grid
 
 if TYPE_CHECKING:
+    from ..lp import LPData, LPSolution
+    from .certified import CertifiedBound
     from .reduced import ReducedEnvironment
-    from .solvers import LPData, LPSolution
     from .symmetry import Reduction
 
 
@@ -125,8 +126,14 @@ def shared_fields(program: Program, solution: LPSolution) -> dict:
 
 
 def check_recomputed(status: LPStatus, message: str, value: float, solver_value: float,
-                     tolerance: float) -> tuple[LPStatus, str]:
-    """Demote OPTIMAL when the recomputed bound and the solver's differ by more than ``10 tol (1 + |value|)``."""
+                     tolerance: float, certified: CertifiedBound | None = None) -> tuple[LPStatus, str]:
+    """Demote OPTIMAL when the recomputed bound and the solver's differ by more than ``10 tol (1 + |value|)``.
+
+    With a certified bound (:mod:`.certified`) that one is compared instead of the floating-point
+    recomputation: it is the number the result stands behind.
+    """
+    if certified is not None and certified.certified:
+        value = certified.float_value
     difference = abs(value - solver_value)
     if status is LPStatus.OPTIMAL and difference > 10 * tolerance * (1 + abs(value)):
         return LPStatus.OPTIMAL_INACCURATE, (message

@@ -13,10 +13,13 @@ epigraph level :math:`L_\theta` per state turns the minimum into rows
 maximal guarantee :math:`G^*` (20) for transfers bounded by ``t_max``, and so on
 :math:`G^*` with unbounded transfers.
 
-The reported ``value`` is not the solver's objective: it is recomputed from the
-returned mechanism after projecting it onto the factors, so it is the exact
-bound (17) of a feasible mechanism whenever participation holds, whatever the
-solver's accuracy.  The row multipliers of :math:`\lambda \ge L_\theta` are the
+The reported ``value`` is not the solver's objective: it is recomputed (in
+floating point) from the returned mechanism after projecting it onto the factors.
+``certified`` is the same bound made rigorous (:mod:`.certified`): the mechanism
+rounded to a dyadic grid, projected exactly, participation checked exactly (and
+repaired where the solver left it violated), and the bound evaluated in exact
+rationals, so it is the exact bound (17) of an exactly feasible mechanism whatever
+the solver returned.  The row multipliers of :math:`\lambda \ge L_\theta` are the
 adversary's worst-case σ (complementary slackness (26)).
 """
 from __future__ import annotations
@@ -29,11 +32,12 @@ import scipy.sparse as sps
 
 from irmd.lp_status import SOLUTION_PRESENT, LPStatus
 
+from ..lp import LPData, LPSolution, solve
+from .certified import CertifiedBound, certify_guarantee
 from .common import Program, ProgramResult, check_recomputed, number, on_grid, shared_fields
 from .grid import Grid
 from .operators import gradient
 from .reduced import ReducedEnvironment
-from .solvers import LPData, LPSolution, solve
 from .symmetry import reduce
 
 
@@ -64,6 +68,8 @@ class GuaranteeResult(ProgramResult):
     transfer_shadow_price : float or None
         :math:`d\\,\\mathrm{value}/d\\,t_{max}` from the multipliers of the transfer bounds;
         positive means ``t_max`` binds and a larger ``t_max`` could raise the bound.
+    certified : CertifiedBound or None
+        The lower end in exact arithmetic (:func:`.certified.certify_guarantee`).
     """
 
     levels: np.ndarray | None = None
@@ -73,6 +79,7 @@ class GuaranteeResult(ProgramResult):
     participation_violation: float | None = None
     max_abs_transfer: float | None = None
     transfer_shadow_price: float | None = None
+    certified: CertifiedBound | None = None
 
     program = "guarantee"
 
@@ -82,6 +89,7 @@ class GuaranteeResult(ProgramResult):
             "participation_violation": number(self.participation_violation, 3),
             "max_abs_transfer": number(self.max_abs_transfer, dps),
             "transfer_shadow_price": number(self.transfer_shadow_price, 3),
+            "certified": None if self.certified is None else self.certified.to_dict(dps),
         }
 
 
@@ -170,7 +178,7 @@ def build(env: ReducedEnvironment, grid: Grid, use_symmetry: bool = True) -> Gua
     coord_of = np.asarray(E.T @ np.repeat(np.arange(d), P)).ravel() / np.asarray(E.sum(axis=0)).ravel()
     coord_of = np.rint(coord_of).astype(int)
     c = np.concatenate([np.zeros(nc), -env.prior])
-    lp = LPData(c, A, np.concatenate(lower), np.concatenate(upper),
+    lp = LPData.from_matrix(c, A, np.concatenate(lower), np.concatenate(upper),
                 np.concatenate([col_lo[coord_of], np.full(n_levels, -np.inf)]),
                 np.concatenate([col_hi[coord_of], np.full(n_levels, np.inf)]))
     return GuaranteeProgram(lp, env, grid, red, time.perf_counter() - start, svo_rows=S * R)
@@ -229,7 +237,9 @@ def read_solution(program: GuaranteeProgram, solution: LPSolution, tolerance: fl
     if violation > tolerance:
         status = LPStatus.OPTIMAL_INACCURATE
         message += f"; participation violated by {violation:.2e} after projection"
-    status, message = check_recomputed(status, message, value, -solution.objective, tolerance)
+    certified = certify_guarantee(env, grid, c)
+    # The solver's objective is checked against the rigorous bound when there is one.
+    status, message = check_recomputed(status, message, value, -solution.objective, tolerance, certified)
     sigma = None
     if solution.row_dual is not None:
         y = np.maximum(solution.row_dual[: program.svo_rows], 0.0).reshape(S, -1)
@@ -237,6 +247,8 @@ def read_solution(program: GuaranteeProgram, solution: LPSolution, tolerance: fl
         sigma = (y / red.orbit_sizes)[:, red.point_map]
     capped = env.capped_columns()
     max_t, price, warnings = None, None, []
+    if not certified.certified:
+        warnings.append(f"lower end {certified.message}")
     if capped:
         max_t = float(np.max(np.abs(c[list(capped)])))
         if solution.col_dual is not None:
@@ -257,4 +269,4 @@ def read_solution(program: GuaranteeProgram, solution: LPSolution, tolerance: fl
                            svo=svo.reshape((S,) + grid.shape),
                            sigma=None if sigma is None else sigma.reshape((S,) + grid.shape),
                            participation_violation=violation, max_abs_transfer=max_t,
-                           transfer_shadow_price=price, warnings=tuple(warnings))
+                           transfer_shadow_price=price, certified=certified, warnings=tuple(warnings))

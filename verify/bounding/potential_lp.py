@@ -24,9 +24,11 @@ The value is an upper bound on the minimal potential :math:`P^*` for transfers
 bounded by ``t_max``; it bounds the potential with unbounded transfers only when
 ``t_max`` is at least the transfers of a guarantee-optimal mechanism.
 
-As for the guarantee, ``value`` is recomputed from the returned σ after
-projecting it onto the constraints (clip at 0, rescale each state to its prior),
-so it is the exact bound (16) of a feasible information structure.  The
+As for the guarantee, ``value`` is recomputed (in floating point) from the
+returned σ after projecting it onto the constraints (clip at 0, rescale each state
+to its prior); ``certified`` is the same bound in exact arithmetic for σ rounded to
+an exactly feasible information structure (:mod:`.certified`), an upper bound for
+transfers bounded by the ``t_max`` it states.  The
 multipliers of the epigraph rows are the designer's best response, a mechanism
 (complementary slackness (25)).
 """
@@ -42,11 +44,12 @@ import scipy.sparse as sps
 from irmd.errors import InputError
 from irmd.lp_status import INF_OR_UNB, SOLUTION_PRESENT, LPStatus
 
+from ..lp import LPData, LPSolution, solve
+from .certified import CertifiedBound, certify_potential
 from .common import Program, ProgramResult, check_recomputed, number, on_grid, shared_fields
 from .grid import Grid
 from .operators import gradient
 from .reduced import ReducedEnvironment
-from .solvers import LPData, LPSolution, solve
 from .symmetry import reduce
 
 
@@ -80,6 +83,8 @@ class PotentialResult(ProgramResult):
         :math:`d\\,\\mathrm{value}/d\\,t_{max} = \\sum_x \\sum_{capped\\ j} |a_j(x)|`.
     pde_residual : float or None
         :math:`\\sum_x |a_j(x)|` over free coordinates (should vanish).
+    certified : CertifiedBound or None
+        The upper end in exact arithmetic (:func:`.certified.certify_potential`).
     """
 
     sigma: np.ndarray | None = None
@@ -88,6 +93,7 @@ class PotentialResult(ProgramResult):
     best_response: dict | None = None
     transfer_sensitivity: float | None = None
     pde_residual: float | None = None
+    certified: CertifiedBound | None = None
 
     program = "potential"
 
@@ -95,6 +101,7 @@ class PotentialResult(ProgramResult):
         return {
             "transfer_sensitivity": number(self.transfer_sensitivity, 3),
             "pde_residual": number(self.pde_residual, 3),
+            "certified": None if self.certified is None else self.certified.to_dict(dps),
         }
 
 
@@ -179,7 +186,7 @@ def build(env: ReducedEnvironment, grid: Grid, use_symmetry: bool = True) -> Pot
                            sps.csr_matrix((S, nz))], format="csr")
     add(marginal, env.prior, env.prior)
     A = sps.vstack(rows, format="csr")
-    lp = LPData(cell * cost, A, np.concatenate(lo), np.concatenate(hi),
+    lp = LPData.from_matrix(cell * cost, A, np.concatenate(lo), np.concatenate(hi),
                 np.concatenate([np.zeros(ns), z_lower]), np.full(ns + nz, np.inf))
     return PotentialProgram(lp, env, grid, red, time.perf_counter() - start, epigraph_rows=tuple(tags))
 
@@ -233,8 +240,8 @@ def read_solution(program: PotentialProgram, solution: LPSolution, tolerance: fl
                 "and no distribution on a bounded grid satisfies that here; pass a finite t_max")
         return PotentialResult(solution.status, solution.message, **common)
     S, P = env.states, grid.points
-    sigma = grid.cell * (red.point_expansion(S) @ solution.x[: S * red.count]).reshape(S, P)
-    sigma = np.maximum(sigma, 0.0)
+    returned = grid.cell * (red.point_expansion(S) @ solution.x[: S * red.count]).reshape(S, P)
+    sigma = np.maximum(returned, 0.0)
     mass = sigma.sum(axis=1)
     sigma = sigma * np.where(mass > 0, env.prior / np.where(mass > 0, mass, 1.0), 0.0)[:, None]
     ivo, sensitivity, residual = evaluate(env, grid, sigma)
@@ -244,8 +251,12 @@ def read_solution(program: PotentialProgram, solution: LPSolution, tolerance: fl
     if free and residual > tolerance:
         status = LPStatus.OPTIMAL_INACCURATE if status is LPStatus.OPTIMAL else status
         message += f"; PDE residual of the free coordinates {residual:.2e}"
-    status, message = check_recomputed(status, message, value, solution.objective, tolerance)
+    # From the returned masses themselves: the float rescaling above turns one infinite entry into NaNs.
+    certified = certify_potential(env, grid, returned)
+    status, message = check_recomputed(status, message, value, solution.objective, tolerance, certified)
     best = _best_response(program, solution)
+    if not certified.certified:
+        warnings.append(f"upper end {certified.message}")
     if env.capped_columns() and value != 0 and env.t_max * sensitivity > 0.5 * abs(value):
         warnings.append(
             f"t_max = {env.t_max:g} carries {env.t_max * sensitivity / abs(value):.0%} of the potential bound: "
@@ -254,7 +265,8 @@ def read_solution(program: PotentialProgram, solution: LPSolution, tolerance: fl
                            sigma=sigma.reshape((S,) + grid.shape), marginal=on_grid(sigma.sum(axis=0), grid.shape),
                            ivo_max=on_grid(ivo, grid.shape), best_response=best,
                            transfer_sensitivity=sensitivity if env.capped_columns() else None,
-                           pde_residual=residual if free else None, warnings=tuple(warnings))
+                           pde_residual=residual if free else None, certified=certified,
+                           warnings=tuple(warnings))
 
 
 def _best_response(program: PotentialProgram, solution: LPSolution) -> dict | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import sympy as sp
@@ -19,6 +20,8 @@ import sympy as sp
 from irmd.analytic.environment import Environment, SymmetricEnvironment
 from irmd.analytic.outcomes import Interval, Simplex
 from irmd.errors import CandidateError, ParameterError
+
+from .certified import ExactData, exact_data
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,12 @@ class ReducedEnvironment:
     @property
     def state_labels(self) -> tuple[str, ...]:
         return self.environment.state_labels
+
+    @cached_property
+    def exact(self) -> ExactData:
+        """The same numbers read exactly from the sympy environment (rationals, or arb balls where
+        irrational), for the certified bounds; computed once (raises certified.CertificationError)."""
+        return exact_data(self)
 
     def column_bounds(self) -> tuple[np.ndarray, np.ndarray]:
         """Per-coordinate bounds (simplex coordinates are in [0, 1])."""

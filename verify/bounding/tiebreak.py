@@ -31,9 +31,9 @@ import scipy.sparse as sps
 from irmd.errors import ParameterError
 from irmd.lp_status import SOLUTION_PRESENT, LPStatus
 
+from ..lp import Clarabel, LPData, solve
 from .guarantee_lp import GuaranteeProgram, GuaranteeResult, read_solution
 from .operators import gradient
-from .solvers import LPData, solve, solve_clarabel
 
 TIE_BREAKS = ("none", "proportional", "smooth")
 
@@ -41,7 +41,7 @@ TIE_BREAKS = ("none", "proportional", "smooth")
 def _pin_value(program: GuaranteeProgram, value: float, delta: float):
     """The first-stage objective as a row: sum_theta mu L_theta >= value - delta."""
     lp = program.lp
-    return sps.csr_matrix(-lp.c[None, :]), value - delta
+    return sps.csr_matrix(-lp.cost[None, :]), value - delta
 
 
 def _proportional_rows(program: GuaranteeProgram) -> sps.csr_matrix:
@@ -95,7 +95,7 @@ def tie_break(program: GuaranteeProgram, first: GuaranteeResult, rule: str, solv
         A = sps.vstack([sps.hstack([lp.A, sps.csr_matrix((lp.shape[0], m))]),
                         sps.hstack([pin, sps.csr_matrix((1, m))]),
                         sps.hstack([Dx, eye]), sps.hstack([-Dx, eye])], format="csr")
-        second = LPData(np.concatenate([np.zeros(n), weight.astype(float)]), A,
+        second = LPData.from_matrix(np.concatenate([np.zeros(n), weight.astype(float)]), A,
                         np.concatenate([lp.row_lower, [bound], np.zeros(2 * m)]),
                         np.concatenate([lp.row_upper, [np.inf], np.full(2 * m, np.inf)]),
                         np.concatenate([lp.col_lower, np.zeros(m)]),
@@ -112,16 +112,16 @@ def tie_break(program: GuaranteeProgram, first: GuaranteeResult, rule: str, solv
         w = np.tile(red.orbit_sizes.astype(float), d * grid.agents) * grid.cell
         H = (G.T @ sps.diags(w) @ G).tocsc()
         Q = sps.block_diag([H, sps.csr_matrix((n - nc, n - nc))], format="csc")
-        second = LPData(np.zeros(n), sps.vstack([lp.A, pin], format="csr"),
+        second = LPData.from_matrix(np.zeros(n), sps.vstack([lp.A, pin], format="csr"),
                         np.concatenate([lp.row_lower, [bound]]), np.concatenate([lp.row_upper, [np.inf]]),
                         lp.col_lower, lp.col_upper)
-        solution = solve_clarabel(second, time_limit, tolerance, P=Q)
+        solution = Clarabel(time_limit, tolerance, quadratic=Q).solve(second)
     if solution.status not in SOLUTION_PRESENT:
         return replace(first, warnings=first.warnings + (
             f"tie-break {rule} not applied: the second stage ended {solution.status} ({solution.message})",))
     # Report the first stage's objective as the solver value: the pinned row, not the secondary
     # objective, is what the second stage guarantees.
-    solution = replace(solution, objective=float(lp.c @ solution.x[:n] + lp.offset), row_dual=None, col_dual=None)
+    solution = replace(solution, objective=float(lp.cost @ solution.x[:n] + lp.offset), row_dual=None, col_dual=None)
     result = read_solution(program, solution, tolerance)
     message = f"{result.message}; tie-break {rule} with the value pinned within {delta:.1e}"
     status = result.status

@@ -14,9 +14,8 @@ from typing import ClassVar
 from irmd.lp_status import LPStatus
 from irmd.status import Status
 
-from .exact import ExactCertificate, certify
+from ..lp import ExactCertificate, HiGHS, LPSolution, certify
 from .output import DEFAULT_DPS, array_text, number_text
-from .solvers import HIGHS, LPSolution
 
 
 @dataclass(frozen=True, eq=False)
@@ -39,9 +38,9 @@ class ChainOutcome:
                     message=self.message, build_seconds=self.build_seconds, sizes=self.sizes)
 
 
-def solve_chain(reduction, tables, exact_tables, solver: HIGHS | None, max_exact_dimension: int) -> ChainOutcome:
+def solve_chain(reduction, tables, exact_tables, solver: HiGHS | None, max_exact_dimension: int) -> ChainOutcome:
     """Build, solve, re-check, invert and optionally certify (``exact_tables``: tables or a callable)."""
-    solver = solver or HIGHS()
+    solver = solver or HiGHS()
     start = time.perf_counter()
     lp, inverse = reduction.apply(tables)
     build_seconds = time.perf_counter() - start
@@ -50,7 +49,10 @@ def solve_chain(reduction, tables, exact_tables, solver: HIGHS | None, max_exact
     if not solution.has_solution:
         return ChainOutcome(Status.INCONCLUSIVE, None, None, solution, None, None,
                             f"no solution: {solution.status} {solution.message}", build_seconds, sizes)
-    named = reduction.invert(solution.x, solution.y, inverse, lp)
+    if solution.row_dual is None:
+        return ChainOutcome(Status.INCONCLUSIVE, None, None, solution, None, None,
+                            f"no multipliers: {solution.message}", build_seconds, sizes)
+    named = reduction.invert(solution.x, solution.row_dual, inverse, lp)
     status = Status.CONFIRMED if solution.status is LPStatus.OPTIMAL else Status.INCONCLUSIVE
     message = (f"float optimum re-checked within tolerance {solution.tolerance:.1e}"
                if status is Status.CONFIRMED else solution.message)
@@ -110,10 +112,10 @@ class ChainResult:
             "value": number_text(self.value, dps),
             "value_decimal": number_text(None if self.value is None else float(self.value), dps),
             "message": self.message,
-            "lp": {"status": str(solution.status), "solver": "highs", "native_status": solution.native_status,
+            "lp": {"status": str(solution.status), "solver": solution.solver, "native_status": solution.native_status,
                    "message": solution.message, "iterations": solution.iterations,
                    "build_seconds": number_text(self.build_seconds, 4),
-                   "solve_seconds": number_text(solution.solve_seconds, 4),
+                   "solve_seconds": number_text(solution.seconds, 4),
                    "tolerance": number_text(solution.tolerance, 3),
                    "residuals": {k: number_text(r, 3) for k, r in solution.residuals.items()},
                    **{k: int(s) for k, s in self.sizes.items()}},

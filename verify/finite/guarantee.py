@@ -24,11 +24,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..lp import MAX_EXACT_DIMENSION, HiGHS, LPData, Reduction, RowAssembler
 from .chain import ChainResult, solve_chain
-from .exact import MAX_EXACT_DIMENSION
-from .lp import LPData, Reduction, RowAssembler
 from .model import FiniteEnvironment, FiniteMechanism
-from .solvers import HIGHS
 
 
 @dataclass(frozen=True, eq=False)
@@ -170,7 +168,7 @@ class GuaranteeResult(ChainResult):
         return self.program == "coarse_guarantee"
 
 
-def solve_guarantee(tables: PayoffTables, *, coarse: bool = False, exact_tables=None, solver: HIGHS | None = None,
+def solve_guarantee(tables: PayoffTables, *, coarse: bool = False, exact_tables=None, solver: HiGHS | None = None,
                     max_exact_dimension: int = MAX_EXACT_DIMENSION) -> GuaranteeResult:
     """Solve the guarantee LP of float payoff ``tables``.
 
@@ -183,13 +181,13 @@ def solve_guarantee(tables: PayoffTables, *, coarse: bool = False, exact_tables=
     if out.exact_tables is not None:
         lam = strategic_lagrangian(out.exact_tables.U, out.exact_tables.W, named["alpha"], coarse)
     elif out.named is not None:
-        lam = out.solution.reduced_costs.reshape(tables.W.shape) + named["v"]
+        lam = out.solution.col_dual.reshape(tables.W.shape) + named["v"]
     return GuaranteeResult(program, named.get("sigma"), named.get("v"), named.get("alpha"), lam,
                            **out.result_fields())
 
 
 def guarantee(env: FiniteEnvironment, mechanism: FiniteMechanism, *, coarse: bool = False, exact: bool = False,
-              solver: HIGHS | None = None, max_exact_dimension: int = MAX_EXACT_DIMENSION) -> GuaranteeResult:
+              solver: HiGHS | None = None, max_exact_dimension: int = MAX_EXACT_DIMENSION) -> GuaranteeResult:
     """G(M) (or the coarse guarantee) of a validated finite mechanism.
 
     Examples

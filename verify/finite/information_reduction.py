@@ -41,11 +41,11 @@ import numpy as np
 from irmd.errors import ParameterError
 from irmd.status import Status, combine
 
+from ..lp import HiGHS
 from .mechanism_reduction import chain_constants
 from .model import FiniteEnvironment, FiniteInformation
 from .output import DEFAULT_DPS, array_text, number_text
 from .potential import InformationTables, PotentialResult, potential
-from .solvers import HIGHS
 
 CHECK_TOLERANCE = 1e-6
 
@@ -189,13 +189,13 @@ class InformationReduction:
 
 def reduce_information(env: FiniteEnvironment, information: FiniteInformation, K: int = 20, *,
                        rule: str = "agent", margin: float = 0.01, reference: PotentialResult | None = None,
-                       solver: HIGHS | None = None, tolerance: float = CHECK_TOLERANCE) -> InformationReduction:
+                       solver: HiGHS | None = None, tolerance: float = CHECK_TOLERANCE) -> InformationReduction:
     """Dual reduction of ``information`` pooled at level ``K`` (Theorem 2 / Proposition 2)."""
     if isinstance(K, bool) or not isinstance(K, (int, np.integer)) or K < 1:
         raise ParameterError(f"--k: the truncation level must be an integer >= 1, got {K!r}")
     K = int(K)
     if reference is None:
-        reference = potential(env, information, solver=solver or HIGHS())
+        reference = potential(env, information, solver=solver or HiGHS())
     if reference.alpha is None:
         return InformationReduction(K, np.zeros(0), reference, np.zeros((1, 1)), np.zeros((1, 1)), float("nan"),
                                     float("nan"), [], Status.INCONCLUSIVE, float("nan"), tolerance,

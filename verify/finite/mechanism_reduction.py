@@ -35,10 +35,10 @@ import numpy as np
 from irmd.errors import ParameterError
 from irmd.status import Status, combine
 
+from ..lp import HiGHS
 from .guarantee import GuaranteeResult, PayoffTables, guarantee, solve_guarantee
 from .model import FiniteEnvironment, FiniteMechanism
 from .output import DEFAULT_DPS, array_text, number_text
-from .solvers import HIGHS
 
 #: Tolerance of the numeric theorem checks (float multipliers from HiGHS).
 CHECK_TOLERANCE = 1e-6
@@ -221,7 +221,7 @@ class MechanismReduction:
 
 def reduce_mechanism(env: FiniteEnvironment, mechanism: FiniteMechanism, k: int = 10, *, coarse: bool = False,
                      rule: str = "agent", margin: float = 0.25, reference: GuaranteeResult | None = None,
-                     own_guarantee: bool = True, solver: HIGHS | None = None,
+                     own_guarantee: bool = True, solver: HiGHS | None = None,
                      tolerance: float = CHECK_TOLERANCE) -> MechanismReduction:
     """Dual reduction of ``mechanism`` (Theorem 1 / Proposition 1, or Corollary 1 if ``coarse``).
 
@@ -242,7 +242,7 @@ def reduce_mechanism(env: FiniteEnvironment, mechanism: FiniteMechanism, k: int 
     """
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
         raise ParameterError(f"--k: the truncation level must be an integer >= 1, got {k!r}")
-    solver = solver or HIGHS()
+    solver = solver or HiGHS()
     if reference is None:
         reference = guarantee(env, mechanism, coarse=coarse, solver=solver)
     elif reference.coarse != coarse:

@@ -21,11 +21,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..lp import MAX_EXACT_DIMENSION, HiGHS, LPData, Reduction, RowAssembler
 from .chain import ChainResult, solve_chain
-from .exact import MAX_EXACT_DIMENSION
-from .lp import LPData, Reduction, RowAssembler
 from .model import FiniteEnvironment, FiniteInformation
-from .solvers import HIGHS
 
 
 @dataclass(frozen=True, eq=False)
@@ -127,7 +125,7 @@ class PotentialResult(ChainResult):
     PRIMAL = ("m",)
 
 
-def solve_potential(tables: InformationTables, *, exact_tables=None, solver: HIGHS | None = None,
+def solve_potential(tables: InformationTables, *, exact_tables=None, solver: HiGHS | None = None,
                     max_exact_dimension: int = MAX_EXACT_DIMENSION) -> PotentialResult:
     """Solve the potential LP of float ``tables`` (optionally certify it exactly)."""
     out = solve_chain(Potential2LP(), tables, exact_tables, solver, max_exact_dimension)
@@ -139,7 +137,7 @@ def solve_potential(tables: InformationTables, *, exact_tables=None, solver: HIG
 
 
 def potential(env: FiniteEnvironment, information: FiniteInformation, *, exact: bool = False,
-              solver: HIGHS | None = None, max_exact_dimension: int = MAX_EXACT_DIMENSION) -> PotentialResult:
+              solver: HiGHS | None = None, max_exact_dimension: int = MAX_EXACT_DIMENSION) -> PotentialResult:
     """P(I) of a validated finite information structure."""
     tables = InformationTables.of(env, information)
     exact_tables = (lambda: InformationTables.of(env, information, exact=True)) if exact else None

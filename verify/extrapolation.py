@@ -1,7 +1,8 @@
-r"""Convergence in k and Richardson extrapolation.
+r"""Convergence in a grid size and Richardson extrapolation.
 
-Both bounds converge to their limits as k grows (Section 3.3); on the examples
-the gaps shrink like :math:`1/k`.  With :math:`V(k) = V_\infty + C k^{-p}`:
+The bounding programs' bounds converge as the grid X(k^2) is refined (Section 3.3;
+on the examples the gaps shrink like :math:`1/k`), and the finite auctions'
+guarantees as the bid grid is; both extrapolate with :func:`richardson`.  With :math:`V(k) = V_\infty + C k^{-p}`:
 
 * order-one Richardson on the last two grids,
   :math:`R = (k_2 V(k_2) - k_1 V(k_1))/(k_2 - k_1)`;
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import brentq
 
-from .common import number
+from irmd.numbers import decimal_string
 
 
 @dataclass(frozen=True)
@@ -28,8 +29,12 @@ class Extrapolation:
     fitted: float | None  # V_inf for the fitted p
 
     def to_dict(self, dps: int = 10) -> dict:
-        return {"richardson_order1": number(self.richardson, dps), "fitted_order": number(self.order, 4),
-                "fitted_limit": number(self.fitted, dps)}
+        return {"richardson_order1": _text(self.richardson, dps), "fitted_order": _text(self.order, 4),
+                "fitted_limit": _text(self.fitted, dps)}
+
+
+def _text(value: float | None, dps: int) -> str | None:
+    return None if value is None else decimal_string(float(value), dps)
 
 
 def richardson(ks, values) -> Extrapolation:

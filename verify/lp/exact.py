@@ -1,9 +1,10 @@
 """Exact certificates: rebuild a rational primal-dual pair from the solver's basis.
 
-Given the optimal basis of the floating-point solve, the basic variables solve the
-square system ``A[active rows, basic columns] x_B = b[active rows]`` and the duals
-of the active rows solve its transpose with the basic costs.  Both systems are
-solved over the rationals (python-flint).  The pair is then checked exactly:
+The program must be canonical (:meth:`LPData.canonical`).  Given the optimal basis
+of the floating-point solve, the basic variables solve the square system
+``A[active rows, basic columns] x_B = b[active rows]`` and the duals of the active
+rows solve its transpose with the basic costs.  Both systems are solved over the
+rationals (python-flint).  The pair is then checked exactly:
 
 * primal feasibility: ``x >= 0``, equalities hold, inequalities hold;
 * dual feasibility: ``y >= 0`` on inequalities, reduced costs ``c - A^T y >= 0``;
@@ -23,8 +24,8 @@ import numpy as np
 
 from irmd.status import Status
 
-from .lp import LPData
-from .solvers import BASIS_BASIC
+from .highs import BASIS_BASIC
+from .program import LPData
 
 #: Largest basis dimension reconstructed by default (a dense rational solve of this
 #: size takes a few seconds with python-flint).
@@ -79,6 +80,8 @@ def certify(lp: LPData, basis, max_dimension: int = MAX_EXACT_DIMENSION) -> Exac
     """
     if not lp.exact:
         raise TypeError("certify() needs the program built with exact coefficients")
+    if not lp.is_canonical:
+        raise TypeError("certify() needs a canonical program (equalities, then >= rows, x >= 0)")
     if basis is None:
         return ExactCertificate(Status.INCONCLUSIVE, "the solver returned no basis to reconstruct from")
     col_status, row_status = basis
@@ -100,7 +103,7 @@ def certify(lp: LPData, basis, max_dimension: int = MAX_EXACT_DIMENSION) -> Exac
             p = position[col]
             if p >= 0:
                 M[k, int(p)] = _fmpq(value)
-    rhs = flint.fmpq_mat(dimension, 1, [_fmpq(lp.rhs[r]) for r in active_rows])
+    rhs = flint.fmpq_mat(dimension, 1, [_fmpq(lp.row_lower[r]) for r in active_rows])
     costs = flint.fmpq_mat(dimension, 1, [_fmpq(lp.cost[c]) for c in basic_cols])
     try:
         x_basic = M.solve(rhs) if dimension else None
@@ -141,7 +144,7 @@ def _exact_violation(lp: LPData, x: list, y: list) -> str:
                 activity += value * x[col]
             if yr:
                 reduced[col] -= value * yr
-        b = Fraction(lp.rhs[r])
+        b = Fraction(lp.row_lower[r])
         if r < neq and activity != b:
             return f"equality row {r} has activity {activity}, not {b}"
         if r >= neq and activity < b:
@@ -152,7 +155,7 @@ def _exact_violation(lp: LPData, x: list, y: list) -> str:
         if d < 0:
             return f"reduced cost of column {j} is {d} < 0"
     primal = sum((Fraction(c) * xi for c, xi in zip(lp.cost, x) if xi), Fraction(0))
-    dual = sum((Fraction(b) * yi for b, yi in zip(lp.rhs, y) if yi), Fraction(0))
+    dual = sum((Fraction(b) * yi for b, yi in zip(lp.row_lower, y) if yi), Fraction(0))
     if primal != dual:
         return f"primal objective {primal} differs from dual objective {dual}"
     return ""

@@ -4,8 +4,9 @@ from fractions import Fraction
 import numpy as np
 
 from irmd.status import Status
-from irmd.verify.finite import HIGHS, Guarantee2LP, PayoffTables, certify, first_price_auction
-from irmd.verify.finite.solvers import BASIS_BASIC
+from irmd.verify.finite import Guarantee2LP, PayoffTables, first_price_auction
+from irmd.verify.lp import HiGHS, certify
+from irmd.verify.lp.highs import BASIS_BASIC
 
 
 def _solved(n=5):
@@ -13,7 +14,7 @@ def _solved(n=5):
     reduction = Guarantee2LP()
     lp, _ = reduction.apply(PayoffTables.of(env, mechanism))
     exact_lp, _ = reduction.apply(PayoffTables.of(env, mechanism, exact=True), exact=True)
-    return HIGHS().solve(lp), exact_lp
+    return HiGHS().solve(lp), exact_lp
 
 
 def test_certificate_of_the_optimal_basis_is_proved():
