@@ -161,7 +161,7 @@ def solve_constants(constants: Sequence[Constant], dps: int, known: Mapping | No
                     f"equation for constant {c.symbol} has no sign change on its bracket "
                     f"[{mpmath.nstr(lo, 8)}, {mpmath.nstr(hi, 8)}]"
                 )
-            values[c.symbol] = _bracketed_root(f, lo, hi, flo)
+            values[c.symbol] = _bracketed_root(f, lo, hi, flo, dps)
     return values
 
 
@@ -222,7 +222,7 @@ def bisect(f, lo, hi, flo, tolerance):
     return lo, hi, None
 
 
-def _bracketed_root(f, lo, hi, flo):
+def _bracketed_root(f, lo, hi, flo, dps: int):
     """Root of f on [lo, hi] (sign change known): bisection to a small bracket, then Anderson.
 
     Bisection alone would cost ~3.3 evaluations per digit; a few bisection steps
@@ -238,6 +238,6 @@ def _bracketed_root(f, lo, hi, flo):
         root = None
     if root is None or not (lo <= root <= hi):
         # Slow but certain: finish by bisection.
-        lo, hi, exact = bisect(f, lo, hi, f(lo), mpmath.mpf(10) ** (-mpmath.mp.dps) * (1 + abs(lo)))
+        lo, hi, exact = bisect(f, lo, hi, f(lo), mpmath.mpf(10) ** (-dps) * (1 + abs(lo)))
         root = exact if exact is not None else (lo + hi) / 2
     return mpmath.mpf(root)

@@ -148,7 +148,7 @@ class DecisionContext:
         key = (claim.box, claim.surfaces, claim.scales)
         if key not in self._points:
             with mpmath.workdps(self.working_dps):
-                self._points[key] = sample(claim.box, claim.surfaces, self.values, claim.scales)
+                self._points[key] = sample(claim.box, claim.surfaces, self.values, self.working_dps, claim.scales)
         return self._points[key]
 
 
@@ -396,11 +396,11 @@ def _term_function(expr: sp.Expr, variables, constants):
     return mpmath_function(sp.Tuple(expr, magnitude(expr)), list(variables) + list(constants), cse=True)
 
 
-def _evaluate(fn, coordinates, numbers, interior_step=None):
-    """(value, scale) at a point; nudges into the domain where the formula is 0/0."""
+def _evaluate(fn, coordinates, numbers, dps: int, interior_step=None):
+    """(value, scale) at a point (evaluated at ``dps`` digits); nudges into the domain where the formula is 0/0."""
     attempts = [coordinates]
     if interior_step is not None:
-        eta = mpmath.mpf(10) ** (-(mpmath.mp.dps // 3))
+        eta = mpmath.mpf(10) ** (-(dps // 3))
         attempts += [tuple(c + eta * (1 + abs(c)) * s for c, s in zip(coordinates, interior_step))]
     for x in attempts:
         try:
@@ -460,7 +460,7 @@ def _decide_numeric(claim: Claim, ctx: DecisionContext, steps, note, limit: int 
         numbers = [ctx.values[c] for c in constants]
         tol = ctx.tolerance
         for p in points:
-            value, scale = _evaluate(fn, p.coordinates, numbers, interior)
+            value, scale = _evaluate(fn, p.coordinates, numbers, ctx.working_dps, interior)
             if value is None:
                 continue
             evaluated += 1
@@ -502,13 +502,13 @@ def _searched_failures(claim: Claim, ctx: DecisionContext, fn, numbers, ranked) 
         return []
 
     def objective(x):
-        value, scale = _evaluate(fn, x, numbers)
+        value, scale = _evaluate(fn, x, numbers, ctx.working_dps)
         return None if value is None or not scale > 0 else _signed_residual(claim.kind, value) / scale
 
     ranked.sort(key=lambda pair: pair[0], reverse=True)
     found = []
     for _, x in climb(objective, [p for _, p in ranked], inside):
-        value, scale = _evaluate(fn, x, numbers)
+        value, scale = _evaluate(fn, x, numbers, ctx.working_dps)
         if value is not None and (excess := _violation(claim.kind, value, scale, ctx.tolerance)) > 0:
             found.append((excess, Point(x, ()), value, scale))
     return found
@@ -526,7 +526,7 @@ def _escalate(claim, ctx, failures, steps, note, evaluated) -> Evidence:
     with mpmath.workdps(high):
         numbers = [values[c] for c in constants]
         for _excess, p, _low_value, _ in failures[:8]:
-            value, scale = _evaluate(fn, p.coordinates, numbers, interior)
+            value, scale = _evaluate(fn, p.coordinates, numbers, high, interior)
             if value is None:
                 continue
             if _violation(claim.kind, value, scale, ctx.tolerance) > 0:
@@ -607,7 +607,7 @@ def _decide_bounded(claim: Claim, ctx: DecisionContext) -> Evidence:
                       if scale / 1000 <= sum(c - l for c, l in zip(p.coordinates, lower)) <= 1000 * scale]
         mids = []
         for p in mid_points:
-            v, _ = _evaluate(fn, p.coordinates, numbers, tuple(mpmath.mpf(1) for _ in range(n)))
+            v, _ = _evaluate(fn, p.coordinates, numbers, ctx.working_dps, tuple(mpmath.mpf(1) for _ in range(n)))
             if v is not None:
                 mids.append(abs(v))
         reference = max(mids) if mids else mpmath.mpf(1)
@@ -617,7 +617,7 @@ def _decide_bounded(claim: Claim, ctx: DecisionContext) -> Evidence:
                 series = []
                 for r in radii:
                     x = tuple(l + r * di for l, di in zip(lower, d))
-                    v, _ = _evaluate(fn, x, numbers, tuple(mpmath.mpf(1) for _ in range(n)))
+                    v, _ = _evaluate(fn, x, numbers, ctx.working_dps, tuple(mpmath.mpf(1) for _ in range(n)))
                     if v is not None:
                         series.append((x, abs(v)))
                 if len(series) < 2:

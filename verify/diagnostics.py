@@ -27,7 +27,7 @@ def value_at(run, expr: sp.Expr, point: dict):
         numbers = [run.ctx.values[c] for c in constants]
         x = [mpmath.mpf(point[v]) for v in variables]
         # Like the claims themselves, read a 0/0 corner as the limit from inside.
-        eta = mpmath.mpf(10) ** (-(mpmath.mp.dps // 3))
+        eta = mpmath.mpf(10) ** (-(run.ctx.working_dps // 3))
         for attempt in (x, [c + eta * (1 + abs(c)) for c in x]):
             try:
                 value = mpmath.mpmathify(fn(*attempt, *numbers))

@@ -126,7 +126,7 @@ def quad_1d(F: sp.Expr, lower, upper, values: dict, dps: int, splits=(), singula
         if upper != mpmath.inf and upper <= lower:
             return Integral(mpmath.mpf(0), mpmath.mpf(0), "empty interval")
         points = [lower] + [p for p in splits if lower < p < upper] + [upper]
-        power = endpoint_power(f, lower, points[1])
+        power = endpoint_power(f, lower, points[1], dps)
         note = ""
         try:
             if power is not None and power <= -1:
@@ -172,15 +172,15 @@ def tail_diverges(f, start) -> bool:
     return values[-1] > 1 and all(b >= a for a, b in zip(values, values[1:]))
 
 
-def endpoint_power(f, lower, next_point):
+def endpoint_power(f, lower, next_point, dps: int):
     """Exponent p of f(y) ~ c (y - lower)^p at the lower endpoint, or None if f is regular there.
 
     Read off from two points very close to the endpoint (log-log slope); used to
     remove integrable singularities such as y^{-h/g + 1} in bilateral trade.
     """
     width = (next_point - lower) if next_point != mpmath.inf else mpmath.mpf(1)
-    d1 = width * mpmath.mpf(10) ** (-(mpmath.mp.dps // 4))
-    d2 = d1 * mpmath.mpf(10) ** (-(mpmath.mp.dps // 4))
+    d1 = width * mpmath.mpf(10) ** (-(dps // 4))
+    d2 = d1 * mpmath.mpf(10) ** (-(dps // 4))
     try:
         f1, f2 = abs(f(lower + d1)), abs(f(lower + d2))
     except (ZeroDivisionError, ValueError, OverflowError):

@@ -94,11 +94,12 @@ def sample(
     box: Box,
     surfaces: Sequence[Surface],
     values: dict,
+    dps: int,
     scales: Sequence = (),
     extra_directions: Sequence[tuple] = (),
     random_count: int = 6,
 ) -> list[Point]:
-    """Points of ``box`` classified against ``surfaces`` (at the caller's precision).
+    """Points of ``box`` classified against ``surfaces``, computed at ``dps`` digits.
 
     ``values`` maps constant symbols to mpmath numbers; ``scales`` are
     characteristic radii (sums of offsets from the lower corner).
@@ -108,7 +109,7 @@ def sample(
     numbers = [values[c] for c in constants]
     lower = [mpmath.mpf(mpmath_function(sp.sympify(b), constants)(*numbers)) for b in box.lower]
     phis = [mpmath_function(s.phi, variables + constants) for s in surfaces]
-    eps = mpmath.mpf(10) ** (-(mpmath.mp.dps * 2) // 3)
+    eps = mpmath.mpf(10) ** (-(dps * 2) // 3)
 
     def at(r, d):
         return tuple(l + r * di for l, di in zip(lower, d))
@@ -149,7 +150,7 @@ def sample(
                 a, b = v0[k], v1[k]
                 if mpmath.isnan(a) or mpmath.isnan(b) or a == 0 or b == 0 or mpmath.sign(a) == mpmath.sign(b):
                     continue
-                root = _bisect(lambda r: phis[k](*at(r, d), *numbers), r0, r1, a)
+                root = _bisect(lambda r: phis[k](*at(r, d), *numbers), r0, r1, a, dps)
                 for r in (root, root * (1 - mpmath.mpf("1e-6")), root * (1 + mpmath.mpf("1e-6")),
                           (root + r0) / 2, (root + r1) / 2):
                     x = at(r, d)
@@ -157,8 +158,8 @@ def sample(
     return list(points.values())
 
 
-def _bisect(f, lo, hi, flo):
-    lo, hi, exact = bisect(f, lo, hi, flo, mpmath.mpf(10) ** (-mpmath.mp.dps + 5) * (1 + abs(hi)))
+def _bisect(f, lo, hi, flo, dps: int):
+    lo, hi, exact = bisect(f, lo, hi, flo, mpmath.mpf(10) ** (-dps + 5) * (1 + abs(hi)))
     return exact if exact is not None else (lo + hi) / 2
 
 
