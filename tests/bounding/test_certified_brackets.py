@@ -10,8 +10,8 @@ import sympy as sp
 from irmd.analytic.library.auction import auction_environment
 from irmd.analytic.library.bilateral import trade_environment
 from irmd.cli import main
-from irmd.lp_status import LPStatus
 from irmd.numbers import parse_exact
+from irmd.status import LPStatus
 from irmd.verify.bounding import api, guarantee_lp, potential_lp
 from irmd.verify.bounding.api import compute_bounds, sweep_bounds
 from irmd.verify.bounding.certified import (

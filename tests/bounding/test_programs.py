@@ -121,7 +121,7 @@ def test_reported_values_are_the_bounds_of_the_returned_objects():
 def test_a_solver_value_far_from_the_recomputed_bound_is_reduced_accuracy():
     from dataclasses import replace
 
-    from irmd.lp_status import LPStatus
+    from irmd.status import LPStatus
     from irmd.verify.bounding import guarantee_lp, potential_lp
     from irmd.verify.lp import solve
 

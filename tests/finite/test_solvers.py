@@ -1,10 +1,9 @@
-"""irmd's one LP status vocabulary (:mod:`irmd.lp_status`), and how the finite chain reads a solve.
+"""irmd's one LP status vocabulary (:mod:`irmd.status`), and how the finite chain reads a solve.
 
 The adapters themselves are tested once, against reference programs, in tests/lp.
 """
-from irmd import lp_status
-from irmd.lp_status import LPStatus, demote, translate
-from irmd.status import Status
+from irmd import status as vocabulary
+from irmd.status import LPStatus, Status, demote, translate
 from irmd.verify.finite import first_price_auction, guarantee
 from irmd.verify.lp import HiGHS
 
@@ -32,11 +31,11 @@ def test_lp_status_members_and_printed_values():
 
 
 def test_groups_partition_the_statuses():
-    groups = [lp_status.SOLUTION_PRESENT, lp_status.INF_OR_UNB, lp_status.STOPPED, lp_status.ERROR]
+    groups = [vocabulary.SOLUTION_PRESENT, vocabulary.INF_OR_UNB, vocabulary.STOPPED, vocabulary.ERROR]
     assert sum(len(g) for g in groups) == len(LPStatus)
     assert set().union(*groups) == set(LPStatus)
-    assert lp_status.SOLUTION_PRESENT == {LPStatus.OPTIMAL, LPStatus.OPTIMAL_INACCURATE}
-    assert lp_status.INACCURATE == {LPStatus.OPTIMAL_INACCURATE, LPStatus.INFEASIBLE_INACCURATE,
+    assert vocabulary.SOLUTION_PRESENT == {LPStatus.OPTIMAL, LPStatus.OPTIMAL_INACCURATE}
+    assert vocabulary.INACCURATE == {LPStatus.OPTIMAL_INACCURATE, LPStatus.INFEASIBLE_INACCURATE,
                                     LPStatus.UNBOUNDED_INACCURATE}
 
 

@@ -10,7 +10,7 @@ import pytest
 import scipy.sparse as sps
 
 from irmd.errors import InputError
-from irmd.lp_status import INF_OR_UNB, SOLUTION_PRESENT, STOPPED, LPStatus
+from irmd.status import INF_OR_UNB, SOLUTION_PRESENT, STOPPED, LPStatus
 from irmd.verify.lp import (
     CLARABEL_STATUS_MAP,
     HIGHS_STATUS_MAP,

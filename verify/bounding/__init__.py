@@ -12,7 +12,7 @@ objects with arrays on the grid (mechanism, SVO, information structure, IVO).
 >>> r.lower <= value <= r.upper
 True
 """
-from irmd.lp_status import LPStatus
+from irmd.status import LPStatus
 
 from .api import BoundsResult, Order, OrderCheck, SweepResult, check_order, compute_bounds, sweep_bounds
 from .grid import Grid

@@ -21,7 +21,7 @@ from fractions import Fraction
 import numpy as np
 
 from irmd.errors import ParameterError
-from irmd.status import TextEnum
+from irmd.status import Order
 
 from ..extrapolation import Extrapolation, richardson
 from ..lp import SOLVERS, solve
@@ -39,13 +39,6 @@ from .tiebreak import TIE_BREAKS
 from .tiebreak import tie_break as apply_tie_break
 
 PROGRAMS = ("guarantee", "potential")
-
-
-class Order(TextEnum):
-    HOLDS = "holds"
-    BUG = "violated: bug"
-    INVALID_T_MAX = "violated: invalid t_max"
-    UNKNOWN = "not checked"
 
 
 

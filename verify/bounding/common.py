@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from irmd.lp_status import SOLUTION_PRESENT, LPStatus
 from irmd.numbers import decimal_string
+from irmd.status import SOLUTION_PRESENT, LPStatus
 
 from .grid import Grid
 

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sps
 
-from irmd.lp_status import SOLUTION_PRESENT, LPStatus
+from irmd.status import SOLUTION_PRESENT, LPStatus
 
 from ..lp import LPData, LPSolution, solve
 from .certified import CertifiedBound, certify_guarantee

@@ -42,7 +42,7 @@ import numpy as np
 import scipy.sparse as sps
 
 from irmd.errors import InputError
-from irmd.lp_status import INF_OR_UNB, SOLUTION_PRESENT, LPStatus
+from irmd.status import INF_OR_UNB, SOLUTION_PRESENT, LPStatus
 
 from ..lp import LPData, LPSolution, solve
 from .certified import CertifiedBound, certify_potential

@@ -29,7 +29,7 @@ import numpy as np
 import scipy.sparse as sps
 
 from irmd.errors import ParameterError
-from irmd.lp_status import SOLUTION_PRESENT, LPStatus
+from irmd.status import SOLUTION_PRESENT, LPStatus
 
 from ..lp import Clarabel, LPData, solve
 from .guarantee_lp import GuaranteeProgram, GuaranteeResult, read_solution

@@ -13,7 +13,7 @@ standard_auction(rule, n) -> (env, mechanism); auction_sweep(rules, grids)    st
 public_good_gap(v, eps, n) -> PublicGoodGap                                 built-in duality gap (survey 5.2)
 LPStatus; LPData, LPSolution, HiGHS, certify from the LP core (irmd.verify.lp)  statuses, programs, adapter
 """
-from irmd.lp_status import LPStatus
+from irmd.status import LPStatus
 
 from ..lp import ExactCertificate, HiGHS, LPData, LPSolution, Reduction, certify
 from .fpa import first_price_auction, first_price_instance

@@ -11,8 +11,7 @@ import time
 from dataclasses import dataclass, field
 from typing import ClassVar
 
-from irmd.lp_status import LPStatus
-from irmd.status import Status
+from irmd.status import LPStatus, Status
 
 from ..lp import ExactCertificate, HiGHS, LPSolution, certify
 from .output import DEFAULT_DPS, array_text, number_text

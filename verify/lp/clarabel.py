@@ -14,7 +14,7 @@ import clarabel
 import numpy as np
 import scipy.sparse as sps
 
-from irmd.lp_status import SOLUTION_PRESENT, LPStatus, demote, translate
+from irmd.status import SOLUTION_PRESENT, LPStatus, demote, translate
 
 from .program import LPData
 from .solution import RECHECK_TOLERANCE, LPSolution, Recheck, recheck

@@ -16,7 +16,7 @@ import time
 import highspy
 import numpy as np
 
-from irmd.lp_status import SOLUTION_PRESENT, LPStatus, demote, translate
+from irmd.status import SOLUTION_PRESENT, LPStatus, demote, translate
 
 from .program import LPData
 from .solution import RECHECK_TOLERANCE, LPSolution, recheck

@@ -4,7 +4,7 @@ Whatever the solver says, the adapter recomputes from the returned point and
 multipliers the primal residual (bound and row violations), the dual residual
 (stationarity ``cost - A.T @ row_dual - col_dual`` and multipliers of the wrong
 sign), the complementarity (largest product of a multiplier and its slack) and the
-duality gap, all relative to the data's scale, and :func:`irmd.lp_status.demote`
+duality gap, all relative to the data's scale, and :func:`irmd.status.demote`
 turns OPTIMAL into OPTIMAL_INACCURATE when one exceeds the tolerance, as scipy's
 ``_check_result`` does.
 """
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from irmd.lp_status import SOLUTION_PRESENT, LPStatus
+from irmd.status import SOLUTION_PRESENT, LPStatus
 
 from .program import LPData
 
