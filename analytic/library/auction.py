@@ -35,7 +35,7 @@ from __future__ import annotations
 import mpmath
 import numpy as np
 import sympy as sp
-from scipy.special import gammainc, gammaincc, gammaln
+from scipy.special import gammainc, gammaincc, gammaln, hyp1f1
 
 from irmd.analytic.candidate import make_candidate
 from irmd.analytic.constants import Constant
@@ -151,8 +151,11 @@ def auction_shapes(N: int, ybar: float) -> ShapeModel:
     def total_transfer(v):
         below = (N / ybar - l1) * gammainc(N, v)
         above = l1 * gammaincc(N, v) - upper(v)
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             T = np.where(v <= ybar, below, above) / gN(v)
+            # Below ybar, G_N/g_N = (y/N) 1F1(1; N+1; y): finite where g_N underflows (small y, large N).
+            T_below = (N / ybar - l1) * (v / N) * hyp1f1(1.0, N + 1.0, v)
+        T = np.where((v <= ybar) & ~np.isfinite(T), T_below, T)
         # The ratio is 0/0 at y = 0 (T(0) = 0) and underflows far out, where T tends to L1.
         return np.where(v <= 0, 0.0, np.where(np.isfinite(T), T, l1))
 
