@@ -6,6 +6,9 @@ import math
 import os
 import tempfile
 
+from irmd.errors import ParameterError
+from irmd.memory import parse_size
+
 
 def positive_integers(text: str) -> list[int]:
     """One token of a list of positive integers: ``4`` or ``4,8,12`` (``--k 4,8`` and ``--k 4 8``
@@ -120,3 +123,10 @@ def _writable_folder(folder: str, given: str) -> None:
     except OSError as error:
         raise argparse.ArgumentTypeError(f"{given}: the folder {folder} cannot be written ({error.strerror})") from None
 
+
+def memory_size(text: str) -> int:
+    """``--max-memory``: a size such as 8G or 500M (at least 1 MiB)."""
+    try:
+        return parse_size(text)
+    except ParameterError as error:
+        raise argparse.ArgumentTypeError(str(error).removeprefix("--max-memory: ")) from None

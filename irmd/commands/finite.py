@@ -26,6 +26,7 @@ from irmd.verify.finite.sweep import fpa_sweep, reduction_sweep
 
 from ._arguments import (
     IntegerList,
+    memory_size,
     positive_integer,
     positive_integers,
     positive_number,
@@ -119,6 +120,8 @@ def register(subparsers) -> None:
     r.add_argument("--margin", type=positive_number, default=None,
                    help="relative margin of C_i above the largest row sum of the multipliers "
                         "(default 0.25 for a mechanism, 0.01 for an information structure)")
+    r.add_argument("--max-memory", default=None, metavar="SIZE", type=memory_size,
+                   help="largest memory a reduction may plan to use, e.g. 8G (default: 3/4 of this machine's)")
     _common(r, exact=False)
     r.set_defaults(handler=_run_reduce)
 
@@ -331,7 +334,7 @@ def _run_reduce(args) -> int:
     instance = _load(args.file)
     with _progress(args, "dual reduction") as progress:
         sweep = reduction_sweep(instance, args.k, coarse=args.coarse, rule=args.c_rule, margin=args.margin,
-                                progress=progress, solver=_solver(args))
+                                progress=progress, solver=_solver(args), max_memory=args.max_memory)
     if args.json:
         _print_json(sweep, args.digits)
         return _EXIT[sweep.status]

@@ -17,6 +17,7 @@ from .mechanism_reduction import MechanismReduction, reduce_mechanism
 from .model import FiniteInstance
 from .output import DEFAULT_DPS
 from .potential import potential
+from .sizes import check_reduction_fits
 
 Progress = Callable[[int, int, str], None]
 
@@ -102,11 +103,18 @@ class ReductionSweep:
 
 
 def reduction_sweep(instance: FiniteInstance, levels=None, *, coarse: bool = False, rule: str = "agent",
-                    margin: float | None = None, progress: Progress = _silent, solver=None) -> ReductionSweep:
-    """Reduce whatever ``instance`` holds at each truncation level (one reference LP per object)."""
+                    margin: float | None = None, progress: Progress = _silent, solver=None,
+                    max_memory: int | None = None) -> ReductionSweep:
+    """Reduce whatever ``instance`` holds at each truncation level (one reference LP per object).
+
+    The levels' memory is planned first (:func:`~.sizes.check_reduction_fits`, limit ``max_memory``
+    bytes, by default a share of the machine's): nothing is built for a plan that does not fit.
+    """
     env = instance.env
     mech_levels = list(levels or [DEFAULT_K_MECHANISM]) if instance.mechanism is not None else []
     info_levels = list(levels or [DEFAULT_K_INFORMATION]) if instance.information is not None else []
+    check_reduction_fits(env, mech_levels, mechanism=instance.mechanism, limit=max_memory)
+    check_reduction_fits(env, info_levels, information=instance.information, limit=max_memory)
     total = (1 + 2 * len(mech_levels) if mech_levels else 0) + (1 + len(info_levels) if info_levels else 0)
     done = 0
     mechanism_results: list[MechanismReduction] = []
