@@ -1,0 +1,243 @@
+"""Symbolic proofs of claims under a time budget: simplification, known relations, signs."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import sympy as sp
+
+from irmd.analytic.special import (
+    EXPAND_MAX_ORDER,
+    ErlangCDF,
+    ErlangPDF,
+    ErlangSF,
+    contiguous_1f1,
+    erlang_lowest_order_form,
+    expand_erlang,
+)
+from irmd.budget import Budget
+from irmd.errors import BudgetExceeded
+
+from ..balls import enclose, precision_bits
+from ..regions import Surface
+from .model import Claim, DecisionContext, Step
+
+
+def _expandable(expr: sp.Expr) -> bool:
+    return all(f.args[0].is_Integer and int(f.args[0]) <= EXPAND_MAX_ORDER
+               for f in expr.atoms(ErlangPDF, ErlangCDF, ErlangSF))
+
+
+def simplify_steps(expr: sp.Expr, budget: Budget) -> tuple[sp.Expr, list[Step]]:
+    """Normalise ``expr`` step by step; stops at zero or when the budget runs out.
+
+    Raises BudgetExceeded if the budget is already spent.
+    """
+    steps: list[Step] = []
+    current = expr
+    if current.atoms(ErlangPDF, ErlangCDF, ErlangSF):
+        if _expandable(current):
+            current = expand_erlang(current)
+            steps.append(Step("write the Erlang functions G_N, g_N as finite sums (32)-(33)", current))
+        else:
+            lowest = erlang_lowest_order_form(current)
+            if lowest is not None and lowest != current:
+                current = lowest
+                steps.append(Step("write every Erlang function through those of the lowest order at its point "
+                                  "(g_n = y g_{n-1}/(n-1), G_n = G_{n-1} - g_n)", current))
+    stages = (
+        ("expand", lambda e: sp.expand(e)),
+        ("put over a common denominator and cancel", lambda e: sp.cancel(sp.together(e))),
+        ("simplify", lambda e: sp.simplify(e)),
+    )
+    for description, transform in stages:
+        if current == 0:
+            break
+        with budget.step(description):
+            new = transform(current)
+        if new != current:
+            current = new
+            steps.append(Step(description, current))
+    return current, steps
+
+
+def _by_known_relations(prover):
+    """The prover applied to the claim rewritten with what is known of the constants beyond their
+    symbols: the exact values (rational numbers the user gave), and the equation of a root-defined
+    constant used to eliminate a function of it (ybar's equation L43(ybar) = L45(ybar) written as
+    1F1(...; ybar) = ...).  A proof with constants as free symbols holds for every value; these
+    hold for the candidate's values.
+    """
+    def attempt(claim: Claim, ctx: DecisionContext):
+        for description, rewrite in _known_relations(claim, ctx):
+            try:
+                substituted = replace(claim, expr=rewrite(claim.expr))
+            except BudgetExceeded:
+                continue
+            proved, steps, note = prover(substituted, ctx)
+            if proved:
+                return proved, [Step(description, substituted.expr)] + steps, note
+        return None, [], "not proved with the constants' values and equations either"
+    return attempt
+
+
+def _known_relations(claim: Claim, ctx: DecisionContext):
+    """(description, rewrite): exact values, then each root equation solved for a function of its
+    root (after writing hypergeometric functions in closed form, where the derivative of a 1F1
+    brings in a neighbouring one)."""
+    exact = {c: v for c, v in ctx.exact.items() if claim.expr.has(c)}
+    if exact:
+        yield ("substitute the exact values " + ", ".join(f"{k} = {v}" for k, v in exact.items()),
+               lambda expr: expr.xreplace(exact))
+    has_neighbours = contiguous_1f1(claim.expr) != claim.expr
+    if has_neighbours:
+        yield (_CONTIGUOUS, contiguous_1f1)
+    for constant in ctx.constants:
+        if constant.equation is None or not claim.expr.has(constant.symbol):
+            continue
+        forms = [(constant.equation, lambda expr: expr, "")]
+        if has_neighbours:
+            forms.append((contiguous_1f1(constant.equation), contiguous_1f1, "with the contiguous 1F1 relation, "))
+        if constant.equation.has(sp.hyper) or claim.expr.has(sp.hyper):
+            with ctx.budget.step("hypergeometric functions in closed form"):
+                expanded = sp.hyperexpand(constant.equation)
+            forms.append((expanded, lambda expr: _hyperexpanded(expr, ctx), "with 1F1 in closed form, "))
+        for equation, prepare, how in forms:
+            for atom in equation.atoms(sp.Function):
+                if not atom.has(constant.symbol):
+                    continue
+                try:
+                    with ctx.budget.step(f"solve the equation of {constant.symbol} for {atom}"):
+                        solutions = sp.solve(equation, atom)
+                except (BudgetExceeded, NotImplementedError, ValueError, TypeError):
+                    continue
+                if len(solutions) == 1 and not solutions[0].has(atom):
+                    elimination = {atom: solutions[0]}
+                    yield (f"use the equation of {constant.symbol} ({how}{equation} = 0): {atom} = {solutions[0]}",
+                           lambda expr, prepare=prepare, elimination=elimination: prepare(expr).xreplace(elimination))
+
+
+_CONTIGUOUS = ("write each 1F1(alpha + k; alpha + k + 1; y) through 1F1(alpha; alpha + 1; y) = M by the contiguous "
+               "relation 1F1(alpha + 1; alpha + 2; y) = (alpha + 1)(e^y - M)/y")
+
+
+def _hyperexpanded(expr: sp.Expr, ctx: DecisionContext) -> sp.Expr:
+    with ctx.budget.step("hypergeometric functions in closed form"):
+        return sp.hyperexpand(expr)
+
+
+def _symbolic_form_exists(expr: sp.Expr) -> bool:
+    return _expandable(expr) or erlang_lowest_order_form(expr) is not None
+
+
+def plain_zero(claim: Claim, ctx: DecisionContext):
+    if not _symbolic_form_exists(claim.expr):
+        return None, [], "Erlang functions of orders too far apart to be written through one order"
+    try:
+        result, steps = simplify_steps(claim.expr, ctx.budget)
+    except BudgetExceeded as exceeded:
+        return None, [], str(exceeded)
+    if result == 0:
+        return True, steps, ""
+    return None, steps, "symbolic simplification did not reach 0"
+
+
+def _sign_substitutions(claim: Claim):
+    """Substitutions that turn the region's bounds into positivity of new symbols."""
+    taken = {s.name for s in claim.expr.free_symbols}
+    # A plain one-letter name: it is printed in derivations (u_x_1 would be a double subscript).
+    u = sp.Symbol(next(name for name in ("u", "v", "w", "u_0", "u_1") if name not in taken), positive=True)
+    subs = [{}]
+    for var, bound in claim.lower_bounds:
+        subs.append({var: bound + u})
+    for var, bound in claim.upper_bounds:
+        lower = dict(claim.lower_bounds).get(var, sp.S.Zero)
+        # var in (lower, bound): var = lower + (bound - lower) / (1 + u)
+        subs.append({var: lower + (bound - lower) / (1 + u)})
+    return subs
+
+
+def _signs_in_the_open_box(expr: sp.Expr, claim: Claim, ctx: DecisionContext):
+    """``expr`` as a product whose every factor has a known sign, or None.
+
+    The variables become l + u with u > 0 (the open box: a continuous claim there holds on its
+    closure), and factors of constants alone (a normaliser 1F1(1/2; 3/2; ybar)) get their sign from
+    the constants' balls, which sympy's assumptions cannot give.
+    """
+    shifted = {v: sp.sympify(l) + sp.Dummy(f"u{k}", positive=True)
+               for k, (v, l) in enumerate(zip(claim.variables, claim.box.lower))}
+    with ctx.budget.step("signs of the factors"):
+        num, den = sp.fraction(sp.factor_terms(sp.together(expr.xreplace(shifted))))
+    balls = ctx.balls
+    if not balls.ok:
+        return None
+    dummies = {s for value in shifted.values() for s in value.free_symbols if isinstance(s, sp.Dummy)}
+
+    def with_signs(part):
+        factors = []
+        for factor in sp.Mul.make_args(part):
+            if factor.free_symbols and not factor.free_symbols & dummies and factor.free_symbols <= set(balls.values):
+                ball = enclose(factor, balls.values, precision_bits(ctx.dps))
+                factor = sp.S.One if ball > 0 else (sp.S.NegativeOne if ball < 0 else factor)
+            factors.append(factor)
+        return sp.Mul(*factors)
+
+    num, den = with_signs(num), with_signs(den)
+    if (num.is_nonnegative and den.is_positive) or (num.is_nonpositive and den.is_negative):
+        return num / den
+    return None
+
+
+def plain_nonneg(claim: Claim, ctx: DecisionContext):
+    if not _symbolic_form_exists(claim.expr):
+        return None, [], "Erlang functions of orders too far apart to be written through one order"
+    try:
+        simplified, steps = simplify_steps(claim.expr, ctx.budget)
+        if simplified.is_nonnegative:
+            steps.append(Step("every factor is non-negative under the symbols' assumptions", simplified))
+            return True, steps, ""
+        # (sympy's simplification may write real factors with I, erf(I z) for erfi z: the claim's own
+        # form is tried first.)
+        signed = _signs_in_the_open_box(claim.expr, claim, ctx) or _signs_in_the_open_box(simplified, claim, ctx)
+        if signed is not None:
+            steps.append(Step("on the open box (x = l + u, u > 0), with the sign of every constant factor "
+                              "from its enclosure, every factor is non-negative", signed))
+            return True, steps, ""
+        for surface, side in claim.region:
+            if side == 0 or not isinstance(surface, Surface):
+                continue
+            # A claim that vanishes on its region's boundary: expr = phi * ratio
+            # with phi of known sign there (sigma = e^{-y}(1 - A e^y) on A e^y < 1).
+            with ctx.budget.step("divide by the region's boundary"):
+                ratio = sp.factor_terms(sp.cancel(sp.together(simplified / surface.phi)))
+            if (side < 0 and ratio.is_nonpositive) or (side > 0 and ratio.is_nonnegative):
+                steps.append(Step(f"write it as ({surface.phi}) times a factor of sign {'-' if side < 0 else '+'}"
+                                  f" (the region has {surface.phi} {'<' if side < 0 else '>'} 0)", ratio))
+                return True, steps, ""
+        for sub in _sign_substitutions(claim):
+            if not sub:
+                continue
+            with ctx.budget.step("sign analysis"):
+                moved = sp.factor_terms(sp.together(sp.expand(simplified.xreplace(sub))))
+                num, den = sp.fraction(moved)
+                num, den = sp.expand(num), sp.expand(den)
+                ok = (num.is_nonnegative and den.is_positive) or (num.is_nonpositive and den.is_negative)
+            if ok:
+                (var, value), = sub.items()
+                steps.append(Step(f"substitute {var} = {value} (the region's bound) and read off signs",
+                                  num / den))
+                return True, steps, ""
+    except BudgetExceeded as exceeded:
+        return None, [], str(exceeded)
+    return None, steps, "sign not decided symbolically"
+
+
+zero_by_relations = _by_known_relations(plain_zero)
+nonneg_by_relations = _by_known_relations(plain_nonneg)
+
+
+def prove_zero(claim: Claim, ctx: DecisionContext):
+    """An identity: symbolically as stated, else with the constants' values and equations."""
+    proved, steps, note = plain_zero(claim, ctx)
+    return (proved, steps, note) if proved else zero_by_relations(claim, ctx)
+
+
