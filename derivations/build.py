@@ -41,17 +41,58 @@ def inline(expr) -> str:
 
 def relation_tex(phi, side: int) -> str:
     """``phi < 0`` (side -1), ``phi > 0`` (+1) or ``phi = 0`` (0), written as ``a < b``."""
-    phi = sp.sympify(phi)
-    terms = sp.Add.make_args(phi)
-    pos = sp.Add(*[t for t in terms if not t.could_extract_minus_sign()])
-    neg = -sp.Add(*[t for t in terms if t.could_extract_minus_sign()])
+    pos, neg = _sides(_plain_phi(phi))
     op = {-1: "<", 1: ">", 0: "="}[side]
     return f"{latex(pos)} {op} {latex(neg)}"
 
 
+def _plain_phi(phi):
+    """``phi`` or, with the same sign everywhere, a form without exponentials.
+
+    e^{y} e^{-ybar} - 1 < 0 is y - ybar < 0: both sides are positive, so comparing their logarithms
+    is the same condition, and it is taken when the logarithm has no exponential or logarithm left.
+    """
+    phi = sp.sympify(phi)
+    pos, neg = _sides(phi)
+    if pos.is_positive and neg.is_positive and (pos.has(sp.exp) or neg.has(sp.exp)):
+        logged = sp.expand_log(sp.log(pos) - sp.log(neg), force=True)
+        if not logged.has(sp.exp, sp.log):
+            return logged
+    return phi
+
+
+def _sides(phi) -> tuple:
+    """``phi`` as ``pos - neg``, the terms with a minus sign moved to the right."""
+    terms = sp.Add.make_args(phi)
+    pos = sp.Add(*[t for t in terms if not t.could_extract_minus_sign()])
+    neg = -sp.Add(*[t for t in terms if t.could_extract_minus_sign()])
+    return pos, neg
+
+
 def region_tex(region) -> str:
-    parts = [relation_tex(s.phi, side) for s, side in region]
+    # Two boundaries may read alike once simplified (e^{y} e^{-ybar} < 1 and y < ybar) or be the same
+    # condition (x_1 < ybar and x_1/ybar < 1): each is said once.
+    kept: list = []
+    for surface, side in region:
+        phi = _plain_phi(surface.phi)
+        for k, (other, other_side) in enumerate(kept):
+            if side == other_side and _same_surface(phi, other):
+                # One condition: the shorter form is printed (x_1 < ybar rather than x_1/ybar < 1).
+                if latex_width(latex(phi)) < latex_width(latex(other)):
+                    kept[k] = (phi, side)
+                break
+        else:
+            kept.append((phi, side))
+    parts = list(dict.fromkeys(relation_tex(phi, side) for phi, side in kept))
     return r",\ ".join(parts) if parts else r"\text{everywhere}"
+
+
+def _same_surface(a, b) -> bool:
+    """``a`` is a positive multiple of ``b``: {a < 0} and {b < 0} are one condition."""
+    try:
+        return bool(sp.cancel(sp.sympify(a) / sp.sympify(b)).is_positive)
+    except (TypeError, ValueError, ZeroDivisionError, sp.PolynomialError):
+        return False
 
 
 def _params_text(params: dict) -> str:
@@ -66,10 +107,22 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
 
 
+def _ends_in_zero(e) -> bool:
+    final = e.steps[-1].expr if e.steps else e.claim.expr
+    try:
+        return sp.sympify(final) == 0
+    except Exception:  # noqa: BLE001 - an expression sympy cannot read is not shown as 0 either
+        return False
+
+
 def evidence_status_text(e) -> str:
     """What stands behind one claim's status, in words (never upgraded)."""
     if e.status is Status.PROVED:
-        text = "symbolically (%s)" % text_tex(e.method.replace("symbolic: ", ""))
+        method = e.method.replace("symbolic: ", "")
+        if e.claim.kind.value == ">= 0" and "every factor is non-negative" in method and _ends_in_zero(e):
+            # The chain printed above the status ends in "= 0": say so rather than speak of factors.
+            method = "it simplifies to 0, so it is non-negative"
+        text = "symbolically (%s)" % text_tex(method)
         if e.points:
             text += f"; also evaluated at {_plural(e.points, 'sample point')} as a consistency check"
         return text
@@ -107,7 +160,8 @@ def environment_section(doc: Derivation, candidate) -> None:
     states = "; ".join(f"${_state_tex(s)}$" + (": " + ", ".join(f"${latex(k)} = {latex(v)}$" for k, v in s.values)
                                                 if s.values and not s.label.isdigit() else "")
                        for s in env.states)
-    sec.add(Paragraph(f"There are $N = {env.agents}$ agents. The states are {states}, with prior {prior}."))
+    agents = "There is $N = 1$ agent" if env.agents == 1 else f"There are $N = {env.agents}$ agents"
+    sec.add(Paragraph(f"{agents}. The states are {states}, with prior {prior}."))
     if isinstance(env, SymmetricEnvironment):
         members = {f.symbol: sp.Symbol(f"{f.symbol.name}_i", real=True) for f in env.families}
         ranges = []
@@ -131,11 +185,11 @@ def environment_section(doc: Derivation, candidate) -> None:
     else:
         coords = []
         for f in env.factors:
-            coords.append("$" + f.describe().replace("<=", r"\le").replace(">=", r"\ge")
-                          .replace("free", r"\in \mathbb{R}") + "$"
-                          if not hasattr(f, "coordinate") else
-                          (rf"${latex(f.coordinate)} \in \mathbb{{R}}$" if f.free else
-                           rf"${latex(f.lower)} \le {latex(f.coordinate)} \le {latex(f.upper)}$"))
+            if hasattr(f, "coordinate"):
+                coords.append(rf"${latex(f.coordinate)} \in \mathbb{{R}}$" if f.free else
+                              rf"${latex(f.lower)} \le {latex(f.coordinate)} \le {latex(f.upper)}$")
+            else:
+                coords.append(_simplex_tex(f.coordinates))
         sec.add(Paragraph("Outcomes are described by " + ", ".join(coords)
                           + ". Utilities and the designer's objective are"))
         steps = [Step("", Math(r"u_{%d}(c, \theta)" % (i + 1)), u) for i, u in enumerate(env.utilities)]
@@ -143,10 +197,45 @@ def environment_section(doc: Derivation, candidate) -> None:
         sec.add(*steps)
 
 
+def _simplex_tex(coordinates) -> str:
+    """Allocation probabilities: ``0 <= q <= 1`` for one, ``q_1, q_2 >= 0`` with their sum at most 1."""
+    names = [latex(c) for c in coordinates]
+    if len(names) == 1:
+        return rf"$0 \le {names[0]} \le 1$"
+    return rf"${', '.join(names)} \ge 0$ with ${' + '.join(names)} \le 1$"
+
+
+def _orthant(lower, agents: int) -> str:
+    """The action or signal space ``[lower, oo)^N``, without a power for one agent."""
+    return rf"[{latex(lower)}, \infty)" + ("" if agents == 1 else "^{%s}" % agents)
+
+
+def _note(text: str) -> str:
+    """`` (text)`` after a noun, or `` text`` when the text is one parenthesis already ("(36)")."""
+    text = text.strip()
+    if text.startswith("(") and _matching_close(text) == len(text) - 1:
+        return " " + text_tex(text)
+    return f" ({text_tex(text)})"
+
+
+def _matching_close(text: str) -> int:
+    depth = 0
+    for k, ch in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth == 0:
+            return k
+    return -1
+
+
 def candidate_section(doc: Derivation, candidate, certificate=None) -> None:
     sec = doc.section("Candidate mechanism and information structure")
     mech, info = candidate.mechanism, candidate.information
-    if candidate.symmetric:
+    if candidate.symmetric and candidate.agents == 1:
+        sec.add(Paragraph(rf"The agent's signal and action is $x_1 \in {_orthant(info.lower, 1)}$; write "
+                          r"$y = \sum_i x_i = x_1$. Its outcome, in the notation for $N$ agents ($x_i = x_1$):"))
+        for coordinate, expr in mech.outcome:
+            sec.add(Step("", Math(r"%s_i(x)" % latex(coordinate)), expr))
+    elif candidate.symmetric:
         sec.add(Paragraph(r"Signals and actions are $x = (x_1, \dots, x_N)$ on "
                           rf"$[{latex(info.lower)}, \infty)^N$; write $y = \sum_i x_i$ for their total. "
                           r"Agent $i$'s outcome depends on its own action $x_i$ and on $y$:"))
@@ -154,14 +243,14 @@ def candidate_section(doc: Derivation, candidate, certificate=None) -> None:
             sec.add(Step("", Math(r"%s_i(x)" % latex(coordinate)), expr))
     else:
         n = candidate.agents
-        sec.add(Paragraph(rf"Actions $x \in [{latex(mech.lower)}, \infty)^{{{n}}}$, signals "
-                          rf"$x \in [{latex(info.lower)}, \infty)^{{{n}}}$. The mechanism is"))
+        sec.add(Paragraph(rf"Actions $x \in {_orthant(mech.lower, n)}$, signals "
+                          rf"$x \in {_orthant(info.lower, n)}$. The mechanism is"))
         for coordinate, expr in mech.outcome:
             sec.add(Step("", Math(r"%s(x)" % latex(coordinate)), expr))
     for d in candidate.functions:
         text = rf"The function ${latex(d.applied)}$"
         if d.description:
-            text += f" ({text_tex(d.description)})"
+            text += _note(d.description)
         sec.add(Paragraph(text + " is defined by"))
         if d.closed_form is not None:
             sec.add(Step("", d.applied, d.closed_form))
@@ -197,7 +286,7 @@ def constants_section(doc: Derivation, candidate, certificate) -> None:
     for c in order_constants(candidate.constants):
         value = certificate.constants.get(c.symbol.name) if certificate is not None else None
         shown = f" Its value is ${latex(c.symbol)} = {number(value, dps)}$." if value is not None else ""
-        note = f" ({text_tex(c.description)})" if c.description else ""
+        note = _note(c.description) if c.description else ""
         if c.kind == "root":
             lo, hi = c.bracket
             sec.add(Paragraph(rf"${latex(c.symbol)}$ is the root in $[{latex(lo)}, {latex(hi)}]$ of the "
@@ -492,8 +581,14 @@ def refutation_section(doc: Derivation, certificate, model=None) -> None:
             if e.status is not Status.REFUTED:
                 continue
             where = f"${region_tex(e.claim.region)}$" if e.claim.region else text_tex(e.claim.region_text)
-            sec.add(Paragraph(r"\emph{Failing claim:} %s on %s; %s." % (text_tex(e.claim.label), where,
-                                                                       evidence_status_text(e))))
+            edges = boundaries_at(e.claim.region, e.witness or {}, certificate.constants, certificate.dps)
+            # A witness on a boundary is the region's formula continued to it: say so, since the region on
+            # the other side may report the very same point.
+            edge = (r" The witness lies on the region's boundary $%s$: the value there is the region's formula "
+                    r"continued to its boundary (the limit from inside), so the region on the other side may "
+                    r"report the same point." % min(edges, key=latex_width)) if edges else ""
+            sec.add(Paragraph(r"\emph{Failing claim:} %s on %s; %s.%s" % (text_tex(e.claim.label), where,
+                                                                         evidence_status_text(e), edge)))
             # The readable reduction shows where the claim fails; the verifier's own expression
             # (all definitions substituted) follows in the check's section below.
             counterpart = display_counterpart(c.name, e, model, candidate)
@@ -505,6 +600,32 @@ def refutation_section(doc: Derivation, certificate, model=None) -> None:
                 sec.add(Paragraph("In the papers' notation:"), Chain(tuple(steps)))
             else:
                 sec.add(Step("", lhs, e.claim.expr, elide=True))
+
+
+def boundaries_at(region, witness: dict, constants: dict, dps: int) -> list[str]:
+    """The surfaces of ``region`` (printed ``a = b``) on which the point ``witness`` lies, to half of ``dps``."""
+    if not region or not witness:
+        return []
+    values = {sp.Symbol(str(k)) if not isinstance(k, sp.Symbol) else k: v for k, v in witness.items()}
+    out = []
+    with mpmath.workdps(dps + 10):
+        for surface, _side in region:
+            phi = sp.sympify(surface.phi)
+            numbers = {}
+            for symbol in phi.free_symbols:
+                value = values.get(symbol, constants.get(symbol.name))
+                if value is None:
+                    break
+                numbers[symbol] = sp.Float(mpmath.nstr(mpmath.mpf(value), dps + 10), dps + 10)
+            else:
+                try:
+                    at = abs(complex(phi.xreplace(numbers).evalf(dps + 10)))
+                except (TypeError, ValueError):
+                    continue
+                scale = 1 + max((abs(float(v)) for v in numbers.values()), default=0.0)
+                if at <= 10.0 ** (-(dps // 2)) * scale:
+                    out.append(relation_tex(phi, 0))
+    return list(dict.fromkeys(out))
 
 
 def _counterexample_item(key, value) -> str:
@@ -525,7 +646,8 @@ def certificate_derivation(certificate) -> Derivation:
     summary_section(doc, certificate)
     refutation_section(doc, certificate, model)
     if candidate.description:
-        doc.sections[0].add(Paragraph(text_tex(candidate.description) + "."))
+        # What the candidate is comes first, before the verdict and the table of checks.
+        doc.sections[0].items.insert(0, Paragraph("The candidate: " + text_tex(candidate.description) + "."))
     environment_section(doc, candidate)
     candidate_section(doc, candidate, certificate)
     constants_section(doc, candidate, certificate)

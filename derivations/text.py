@@ -181,10 +181,16 @@ _TOKENS = re.compile(r"\s+|>=|<=|->|==|!=|\.\.|\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|[A
                      r"[A-Za-z0-9]+))?'*|.")
 
 
+#: ``a/b T``: a quotient followed by a juxtaposed factor (one letter, maybe with a subscript or primes).
+_QUOTIENT_TIMES = re.compile(r"(\([^()]*\)|[A-Za-z0-9_]+)\s*/\s*(\([^()]*\)|[A-Za-z0-9_]+)"
+                             r"(?=\s+[A-Za-z](?:_[A-Za-z0-9]+)?'*(?:\s|$|[-+=*/),;]))")
+
+
 def formula_tex(formula: str) -> str:
     """One formula in ASCII notation as math-mode LaTeX (without the dollars)."""
     out, i, words = [], 0, []
-    s = formula
+    # "(N-1)/y T" means ((N-1)/y) T, but printed as is it reads (N-1)/(yT): the quotient is bracketed.
+    s = _QUOTIENT_TIMES.sub(r"(\1/\2)", formula)
 
     def flush_words():
         if words:

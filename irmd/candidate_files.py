@@ -25,17 +25,31 @@ as ``Rational(1, 2)``), so the function sees one type per parameter.
 Loading
 -------
 The file is compiled and run as a fresh module with :mod:`importlib`'s module
-machinery: no shell, no subprocess, no bytecode written next to the file, and
-its folder is not put on ``sys.path`` (a candidate file is one self-contained
-module that imports irmd, sympy, mpmath and the standard library).  While the
-module runs and while its ``candidate(...)`` function is called, an audit hook
-refuses, in that thread, every attempt to start a process (``subprocess``,
-``os.system``, ``os.exec*``, ``os.spawn*``, ``os.fork``, ``os.posix_spawn``) or to
-use the network (sockets, name lookups, ``urllib``), and stops it after
-:data:`LOAD_SECONDS` (an endless loop is bad input, not a hang).  That is a guard against
-accidents, **not a sandbox**: a candidate file is ordinary Python running with
-your permissions (it can read and write files, start threads, call C code), so
-load only files you trust, as you would run any script.
+machinery: no shell, no bytecode written next to the file, and its folder is not
+put on ``sys.path`` (a candidate file is one self-contained module that imports
+irmd, sympy, mpmath and the standard library).  While the module runs and while
+its ``candidate(...)`` function is called, an audit hook refuses, in that thread,
+every attempt to start a process (``subprocess``, ``os.system``, ``os.exec*``,
+``os.spawn*``, ``os.fork``, ``os.posix_spawn``) or to use the network (sockets,
+name lookups, ``urllib``), and stops it after :data:`LOAD_SECONDS` (an endless
+loop is bad input, not a hang).
+
+The time limit holds for any code, including a call that blocks in C
+(``time.sleep(10**6)``, a lock, a read), which no exception can interrupt: the
+module and each new ``candidate(...)`` call are first run in a *probe*, a fresh
+Python process (``sys.executable``, started by irmd, not by the file) that is
+stopped at the limit -- :mod:`faulthandler` names the line it was stuck on --
+and killed if need be.  Only code that finished there runs again in this
+process, where the candidate is used (a Candidate holds the file's own objects,
+so it is not sent between processes).  Each run is the same deterministic
+code; a file that blocks only on its second run is still stopped there if it
+loops in Python, not if it blocks in C.  The probe costs a Python start (about
+a second) per load and per new set of parameters; :data:`PROBE` turns it off.
+
+All this guards against accidents, **not a sandbox**: a candidate file is
+ordinary Python running with your permissions (it can read and write files,
+start threads, call C code), so load only files you trust, as you would run
+any script.
 
 Errors
 ------
@@ -49,10 +63,17 @@ zero``.
 from __future__ import annotations
 
 import ast
+import faulthandler
 import hashlib
 import importlib.util
 import inspect
+import math
+import os
+import pickle
+import re
+import subprocess
 import sys
+import tempfile
 import threading
 import traceback
 from contextlib import contextmanager
@@ -73,6 +94,17 @@ ENTRY_POINT = "candidate"
 #: Seconds that running the module, or one call of its ``candidate(...)``, may take
 #: (a file stuck in an endless loop is bad input, not a hang).
 LOAD_SECONDS = 300.0
+#: Whether user code first runs in a probe process that is stopped at :data:`LOAD_SECONDS` whatever
+#: it does (see "Loading" above); off only where a second Python process cannot start.
+PROBE = True
+#: Seconds past the limit that a probe leaves to the in-process budget (which names a Python loop
+#: with its usual message) before faulthandler stops code blocked in C.
+PROBE_GRACE = 2.0
+#: Seconds a probe may take to start Python and import irmd, beyond the time of the user code; past
+#: them (and the user code's limits) the probe is killed.
+PROBE_STARTUP = 60.0
+#: Bytes of a probe's output (the file's own prints, faulthandler's report) that are kept.
+_PROBE_TAIL = 1 << 16
 
 
 class CandidateFileError(InputError):
@@ -120,7 +152,16 @@ def _audit(event: str, args) -> None:
 def _running_user_code():
     """The guard and the time limit around code of a candidate file."""
     with no_processes_or_network(), time_budget(LOAD_SECONDS, "candidate file"):
-        yield
+        if not _IN_PROBE:
+            yield
+            return
+        # In the probe, a C thread stops the process when the budget's exception cannot be delivered
+        # (code blocked in C), after writing every thread's stack: the parent reads the line from it.
+        faulthandler.dump_traceback_later(LOAD_SECONDS + PROBE_GRACE, exit=True)
+        try:
+            yield
+        finally:
+            faulthandler.cancel_dump_traceback_later()
 
 
 @contextmanager
@@ -140,6 +181,119 @@ def no_processes_or_network():
         yield
     finally:
         _guard.depth -= 1
+
+
+# ---------------------------------------------------------------------- the probe
+#: True in a probe process (set by :func:`_probe_main`).
+_IN_PROBE = False
+#: Started as ``python -c``: no ``__main__`` of the caller is imported again (multiprocessing's spawn
+#: and forkserver would re-run a user's script), and nothing is forked from a process with threads.
+_PROBE_COMMAND = ("import pickle, sys; data = pickle.load(sys.stdin.buffer); sys.path[:] = data['sys_path']; "
+                  "from irmd.candidate_files import _probe_main; _probe_main(data)")
+_PROBED: set = set()
+_PROBED_LOCK = threading.Lock()
+_FRAME = re.compile(r'File "(.*)", line (\d+) in ')
+
+
+def _params_key(params: Mapping | None):
+    return None if params is None else tuple(sorted((str(k), str(v)) for k, v in dict(params).items()))
+
+
+def _probe(path: str, source: bytes, params: Mapping | None) -> None:
+    """Run the module -- and ``candidate(**params)`` unless ``params`` is None -- in a fresh process.
+
+    Raises what loading raised there (a :class:`CandidateFileError` or another
+    :class:`~irmd.errors.InputError`), or a CandidateFileError when the code was
+    still running at :data:`LOAD_SECONDS` or ended the process; returns when it
+    finished.  Each (file, parameters) is probed once per process.
+    """
+    if not PROBE or _IN_PROBE or not sys.executable:
+        return
+    key = (path, hashlib.sha256(source).hexdigest(), _params_key(params))
+    with _PROBED_LOCK:
+        if key in _PROBED:
+            return
+    payload = pickle.dumps({"sys_path": list(sys.path), "path": path, "source": source,
+                            "params": None if params is None else dict(params), "limit": LOAD_SECONDS,
+                            "grace": PROBE_GRACE})
+    steps = 1 if params is None else 2
+    # The stderr of the probe goes to a file, so a file that prints a lot cannot fill this process's memory.
+    with tempfile.TemporaryFile() as log:
+        try:
+            process = subprocess.Popen([sys.executable, "-c", _PROBE_COMMAND], stdin=subprocess.PIPE,
+                                       stdout=subprocess.PIPE, stderr=log)
+        except OSError:
+            return  # no second Python here: the in-process budget still stops Python loops
+        try:
+            out, _ = process.communicate(payload, timeout=PROBE_STARTUP + steps * (LOAD_SECONDS + PROBE_GRACE))
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
+            out = None
+        except BaseException:  # Ctrl-C: the probe must not outlive the command
+            process.kill()
+            process.wait()
+            raise
+        log.seek(0, os.SEEK_END)
+        log.seek(max(0, log.tell() - _PROBE_TAIL))
+        report = log.read().decode("utf-8", "replace")
+    if out is not None and out.startswith(b"R") and len(out) > 1:
+        try:
+            outcome = pickle.loads(out[1:])
+        except Exception:  # noqa: BLE001 - an unreadable answer: let this process meet the code itself
+            return
+        if outcome[0] == "error":
+            raise outcome[1]
+        with _PROBED_LOCK:
+            _PROBED.update({key, key[:2] + (None,)})  # a call that finished ran the module too
+        return
+    if out is not None and not out.startswith(b"R"):
+        return  # the probe could not start (no irmd there?): the in-process budget still stops Python loops
+    line = _probe_line(report, path)
+    if out is None or "Timeout (" in report:
+        raise CandidateFileError(path, line, f"still running after {LOAD_SECONDS:g} s (blocked in a call that "
+                                 "does not return?); stopped here")
+    fatal = re.search(r"Fatal Python error: ([^\n]*)", report)
+    why = f"crashed the Python process that ran it ({fatal.group(1).strip()})" if fatal else \
+        f"ended the Python process that ran it (exit code {process.returncode})"
+    raise CandidateFileError(path, line, why)
+
+
+def _probe_line(report: str, path: str) -> int | None:
+    """The innermost line of the candidate file in faulthandler's report (most recent call first)."""
+    for match in _FRAME.finditer(report):
+        if match.group(1) == path:
+            return int(match.group(2))
+    return None
+
+
+def _probe_main(data: dict) -> None:
+    """The probe process: load the file (and call ``candidate``) as the parent would, report, exit."""
+    global _IN_PROBE, LOAD_SECONDS, PROBE_GRACE
+    _IN_PROBE, LOAD_SECONDS, PROBE_GRACE = True, data["limit"], data["grace"]
+    answer = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # the file's own prints go to the log, not into the answer
+    faulthandler.enable()  # a crash in C names its line too
+    answer.write(b"R")
+    answer.flush()
+    try:
+        loaded = load_candidate_source(data["path"], data["source"])
+        if data["params"] is not None:
+            loaded.build(data["params"])
+        outcome = ("ok",)
+    except InputError as error:
+        outcome = ("error", error)
+    except BaseException:  # noqa: BLE001 - not the file's doing; the parent meets it again in-process
+        outcome = ("ok",)
+    try:
+        blob = pickle.dumps(outcome)
+    except Exception:  # noqa: BLE001 - an error holding unpicklable parts: its text is what matters
+        blob = pickle.dumps(("error", CandidateFileError(data["path"], getattr(outcome[1], "line", None),
+                                                         str(outcome[1]))))
+    answer.write(blob)
+    answer.flush()
+    # No interpreter shutdown: threads the file started must not keep the probe alive.
+    os._exit(0)
 
 
 # ---------------------------------------------------------------------- parameters
@@ -280,6 +434,7 @@ class CandidateFile:
                 self.parameter(next(iter(params)))  # raises: a fixed candidate has no parameters
             return self.entry
         kwargs = self.arguments(params)
+        _probe(self.path, self.source, dict(params or {}))
         try:
             with _running_user_code():
                 result = self.entry(**kwargs)
@@ -409,6 +564,7 @@ def load_candidate_source(path: str, source: bytes, *, cache: bool = False) -> C
         raise CandidateFileError(path, error.lineno, _message(error)) from None
     except ValueError as error:  # null bytes
         raise CandidateFileError(path, None, f"cannot compile it ({error})") from None
+    _probe(path, source, None)
     # Registered while it runs: dataclasses and pickling look the module up by name.
     sys.modules[module_name] = module
     try:
@@ -437,6 +593,88 @@ def load_candidate_source(path: str, source: bytes, *, cache: bool = False) -> C
     return loaded
 
 
+# ---------------------------------------------------------------------- sizes of symbolic work
+#: Largest memory that expanding one power of a sum, (x_1 + x_2)^n, may need.  The verifier's
+#: simplification expands products (sympy's ``expand``), which writes such a power as its
+#: C(n + m - 1, m - 1) multinomial terms with coefficients of about n log2(m) bits: for bilateral
+#: trade's density y^(-h/g) with h = 10^6 that is 10^6 terms of 60 KB each, far past any machine.
+MAX_EXPANSION_BYTES = 2**28
+#: Bytes of one term of an expansion besides its coefficient (a sympy Mul of a few powers, and
+#: sympy's caches): 1.5 to 4 KB were measured expanding (x_1 + x_2)^(-n) for n = 20000 and 5000.
+_TERM_BYTES = 2048
+
+
+def expansion_bytes(exponent: int, terms_in_base: int) -> int:
+    """Memory (bytes, estimated) of the multinomial expansion of a ``terms_in_base``-term sum to ``exponent``."""
+    n, m = abs(int(exponent)), int(terms_in_base)
+    return math.comb(n + m - 1, m - 1) * (int(n * math.log2(m)) // 8 + _TERM_BYTES)
+
+
+def _largest_exponent(terms_in_base: int, limit: int) -> int:
+    low, high = 1, 2
+    while expansion_bytes(high, terms_in_base) <= limit:
+        low, high = high, 2 * high
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (middle, high) if expansion_bytes(middle, terms_in_base) <= limit else (low, middle)
+    return low
+
+
+def _size_text(size: float) -> str:
+    for unit, scale in (("TiB", 2**40), ("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
+        if size >= scale:
+            return f"{size / scale:.3g} {unit}"
+    return f"{int(size)} B"
+
+
+def _candidate_expressions(candidate):
+    """(where, expression) of everything of a candidate the verifier simplifies."""
+    for label, expr in candidate.information.density:
+        yield f"the density sigma(x, {label})", expr
+    for coordinate, expr in candidate.mechanism.outcome:
+        yield f"the mechanism's {coordinate}", expr
+    for constant in candidate.constants:
+        for part in (constant.value, constant.equation):
+            if isinstance(part, sp.Basic):
+                yield f"the constant {constant.symbol}", part
+    for function in candidate.functions:
+        for part in (function.closed_form, function.ode):
+            if isinstance(part, sp.Basic):
+                yield f"the function {function.name}", part
+
+
+def check_symbolic_sizes(candidate, limit: int | None = None) -> None:
+    """Raise a ParameterError (one line, exit 3) when a power of a sum would be too large to expand.
+
+    Estimated from the candidate's own expressions before any work: a parameter
+    that sets an exponent (bilateral trade's h/g in y^(-h/g)) is bounded here,
+    with the largest exponent that fits under ``limit`` (default
+    :data:`MAX_EXPANSION_BYTES`).
+    """
+    limit = MAX_EXPANSION_BYTES if limit is None else limit
+    worst = None
+    for where, expr in _candidate_expressions(candidate):
+        for power in sp.sympify(expr).atoms(sp.Pow):
+            base, exponent = power.as_base_exp()
+            # sympy expands the integer part of a rational exponent (a^(7/2) = a^3 a^(1/2)).
+            if not isinstance(base, sp.Add) or not exponent.is_Rational or abs(exponent) < 2:
+                continue
+            size = expansion_bytes(int(abs(exponent)), len(base.args))
+            if size > limit and (worst is None or size > worst[0]):
+                worst = (size, where, base, exponent)
+    if worst is None:
+        return
+    size, where, base, exponent = worst
+    params = ", ".join(f"{k}={v}" for k, v in getattr(candidate, "parameter_values", {}).items())
+    raise ParameterError(
+        f"{candidate.name}{' ' + params if params else ''}: {where} contains ({base})^({exponent}), whose symbolic "
+        f"expansion would need about {_size_text(size)}, more than the limit of {_size_text(limit)} (a power of "
+        f"a {len(base.args)}-term sum fits up to the exponent {_largest_exponent(len(base.args), limit)}); "
+        "choose parameters that give a smaller exponent")
+
+
 def build_from_file(path, params: Mapping | None = None):
     """Load the candidate file at ``path`` and build its candidate with ``params`` (strings or numbers)."""
-    return load_candidate_file(path).build(params)
+    display, source = read_candidate_file(path)
+    _probe(display, source, dict(params or {}))  # one probe for the module and the call
+    return load_candidate_source(display, source).build(params)

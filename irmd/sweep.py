@@ -18,9 +18,11 @@ it, summarise the certificate in a :class:`SweepRow` -- on a Dask cluster:
 * by default a local cluster of worker *processes* (``LocalCluster``, one
   thread each, ``jobs`` of them, default the number of CPUs), started and
   stopped by the sweep, so nothing needs starting beforehand;
-* ``scheduler="tcp://host:8786"``: an existing cluster; the tasks are the same.
+* ``scheduler="tcp://scheduler-host:8786"``: an existing cluster; the tasks are the same.
   Workers there need irmd installed; a candidate file travels with the task (its
-  text, not its path), so it need not exist on the workers;
+  text, not its path), so it need not exist on the workers.  An address where no
+  Dask scheduler answers (nothing listening, another protocol, silence, a
+  worker's address) is bad input within :data:`CONNECT_TIMEOUT` seconds;
 * ``jobs=1``: in this process, one point after another (no cluster).
 
 irmd's symbolic time budgets work in worker threads (:mod:`irmd.budget`), so a
@@ -35,11 +37,14 @@ the builder detects, a file that raises, a crash -- becomes a row with status
 """
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import math
 import os
 import signal
+import socket
+import struct
 import threading
 import time
 import uuid
@@ -48,15 +53,20 @@ from fractions import Fraction
 from itertools import product
 from typing import Callable, Mapping, Sequence
 
+import dask
 import mpmath
+import msgpack
 import pandas as pd
 import sympy as sp
 from distributed import Client, LocalCluster, as_completed, get_worker
+from distributed.comm import connect as dask_connect
+from distributed.comm.addressing import parse_address, parse_host_port
+from distributed.comm.registry import get_backend
 
 from irmd.analytic import library
 from irmd.verify import verify
 
-from .candidate_files import load_candidate_source, read_candidate_file
+from .candidate_files import check_symbolic_sizes, load_candidate_source, read_candidate_file
 from .errors import InputError, ParameterError
 from .numbers import decimal_string, parse_exact
 from .status import EXIT_BAD_INPUT, TextEnum, Verdict
@@ -65,6 +75,9 @@ from .status import EXIT_BAD_INPUT, TextEnum, Verdict
 MAX_POINTS = 100_000
 #: Seconds to wait for a remote scheduler before giving up.
 CONNECT_TIMEOUT = 10.0
+#: Largest first message accepted from a scheduler while probing it.  A Dask handshake is about
+#: 60 bytes; a server of another protocol gives text whose first 8 bytes read as an absurd length.
+_HANDSHAKE_BYTES = 1 << 16
 
 
 class PointStatus(TextEnum):
@@ -314,6 +327,7 @@ def run_point(spec, index: int, params: Mapping[str, str], options: SweepOptions
     worker = _worker_name()
     try:
         candidate = spec.build(params)
+        check_symbolic_sizes(candidate)  # a point whose expansion would not fit is bad input, not a crash
         certificate = verify(candidate, dps=options.dps, symbolic=options.symbolic,
                              budget_seconds=options.budget_seconds)
     except InputError as error:
@@ -484,7 +498,7 @@ def run_sweep(spec, axes: Sequence[Axis], *, dps: int = 50, symbolic: bool = Tru
         Worker processes of the local cluster (default: the number of CPUs,
         at most the number of points); ``1`` runs in this process.
     scheduler : str, optional
-        Address of a running Dask scheduler (``tcp://host:8786``) to use instead.
+        Address of a running Dask scheduler (``tcp://scheduler-host:8786``) to use instead.
     client : distributed.Client, optional
         An existing client (it is left open).
     progress : callable, optional
@@ -538,11 +552,164 @@ def _serial(spec, points, options, report) -> list[SweepRow]:
 
 
 def _connect(address: str, timeout: float):
+    """A client of the scheduler at ``address``, or one line (InputError) within about ``timeout`` seconds.
+
+    Dask's own connect bounds only the TCP connection, not the handshake after it: a server that
+    accepts and says nothing hangs it, and one of another protocol has its first bytes read as a
+    frame length (an allocation of exabytes).  So a ``tcp://`` address is first probed with a
+    bounded handshake of our own (:func:`_probe_scheduler`); the client then connects with Dask's
+    connect timeout set to what is left, in a config context (never globally).
+    """
+    deadline = time.monotonic() + timeout
+    problem = f"cannot reach the Dask scheduler at {address} within {timeout:g} s"
     try:
-        return Client(address, timeout=timeout, set_as_default=False)
-    except (OSError, TimeoutError, ValueError) as error:
-        raise InputError(f"cannot reach the Dask scheduler at {address} within {timeout:g} s "
-                         f"({' '.join(str(error).split())[:200]})") from None
+        scheme, location = parse_address(address)
+    except ValueError as error:
+        raise InputError(f"--scheduler {address}: not an address ({' '.join(str(error).split())[:200]}); "
+                         "expected tcp://HOST:PORT") from None
+    try:
+        get_backend(scheme)
+    except ValueError as error:
+        raise InputError(f"--scheduler {address}: {' '.join(str(error).split())[:200]}") from None
+    if scheme == "tcp":
+        _probe_scheduler(address, location, deadline, problem)
+    # A Dask server that is not a scheduler (a worker's or a nanny's address) fails inside Client's
+    # start, which then hangs 20 s in its own clean-up: ask it what it is first.
+    kind = _identity(address, deadline, problem)
+    if kind != "Scheduler":
+        raise InputError(f"{address} is a Dask {kind or 'server'}, not a scheduler (give the scheduler's "
+                         "address, as `dask scheduler` prints it)")
+    left = max(deadline - time.monotonic(), 1.0)
+    try:
+        with dask.config.set({"distributed.comm.timeouts.connect": f"{left}s"}):
+            return Client(address, timeout=left, set_as_default=False)
+    except (OSError, TimeoutError, ValueError, MemoryError) as error:
+        raise InputError(f"{problem} ({' '.join(str(error).split())[:200]})") from None
+
+
+def _identity(address: str, deadline: float, problem: str) -> str | None:
+    """The ``type`` a Dask server at ``address`` gives for itself (``Scheduler``, ``Worker``, ...)."""
+
+    async def ask():
+        comm = await dask_connect(address, timeout=max(deadline - time.monotonic(), 0.01))
+        try:
+            await comm.write({"op": "identity", "reply": True})
+            return await comm.read()
+        finally:
+            comm.abort()
+
+    async def bounded():
+        return await asyncio.wait_for(ask(), max(deadline - time.monotonic(), 0.01))
+
+    answer: list = []
+
+    def run():
+        # A thread of its own: the caller may already run an event loop (a notebook).
+        try:
+            answer.append(asyncio.run(bounded()))
+        except BaseException as error:  # noqa: BLE001 - reported below, in the caller's thread
+            answer.append(error)
+
+    thread = threading.Thread(target=run, name="irmd: scheduler identity", daemon=True)
+    thread.start()
+    thread.join(max(deadline - time.monotonic(), 0.0) + 1.0)
+    if not answer:
+        raise InputError(f"{problem} (no answer to a Dask identity request)")
+    if isinstance(answer[0], BaseException):
+        error = answer[0]
+        if isinstance(error, asyncio.TimeoutError):
+            raise InputError(f"{problem} (no answer to a Dask identity request)")
+        raise InputError(f"{problem} ({type(error).__name__}: {' '.join(str(error).split())[:200]})")
+    info = answer[0]
+    return str(info.get("type")) if isinstance(info, dict) and info.get("type") else None
+
+
+def _probe_scheduler(address: str, location: str, deadline: float, problem: str) -> None:
+    """Check that a Dask endpoint answers at ``location`` (host:port) before ``deadline``; else InputError.
+
+    A Dask server speaks first: 8 bytes giving the length of a message of frames, whose first frame
+    is a msgpack mapping (``compression``, ``python``, ``pickle-protocol``).  Its handshake is
+    answered in kind, so the scheduler sees an ordinary client that connected and left.
+    """
+    try:
+        host, port = parse_host_port(location, 8786)
+    except ValueError as error:
+        raise InputError(f"--scheduler {address}: {' '.join(str(error).split())[:200]}") from None
+    # A name lookup has no timeout of its own: it runs in a thread that is waited for until the deadline.
+    found: list = []
+
+    def lookup():
+        try:
+            found.append(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
+        except OSError as error:
+            found.append(error)
+
+    thread = threading.Thread(target=lookup, name="irmd: scheduler name lookup", daemon=True)
+    thread.start()
+    thread.join(max(deadline - time.monotonic(), 0.0))
+    if not found:
+        raise InputError(f"{problem} (no answer for the name {host})")
+    if isinstance(found[0], OSError):
+        raise InputError(f"{problem} (unknown host {host}: {found[0].strerror or found[0]})")
+    family, kind, proto, _, where = found[0][0]
+    try:
+        with socket.socket(family, kind, proto) as sock:
+            sock.settimeout(max(deadline - time.monotonic(), 0.01))
+            try:
+                sock.connect(where)
+            except socket.timeout:
+                raise InputError(f"{problem} (no connection)") from None
+            header = _receive(sock, 8, deadline)
+            if header is None:
+                raise InputError(f"{problem}: something accepted the connection but sent no Dask handshake "
+                                 "(is it a Dask scheduler?)")
+            (length,) = struct.unpack("<Q", header)
+            body = _receive(sock, length, deadline) if 16 <= length <= _HANDSHAKE_BYTES else None
+            info = _handshake(body) if body is not None else None
+            if info is None:
+                raise InputError(f"{address} answered, but not as a Dask scheduler (check the host and port)")
+            reply = msgpack.packb({"compression": None, "python": list(info.get("python", [3])),
+                                   "pickle-protocol": info.get("pickle-protocol", 5)}, use_bin_type=True)
+            frames = struct.pack("<QQ", 1, len(reply)) + reply
+            sock.sendall(struct.pack("<Q", len(frames)) + frames)
+    except OSError as error:
+        raise InputError(f"{problem} ({error.strerror or error})") from None
+
+
+def _receive(sock, count: int, deadline: float) -> bytes | None:
+    """Exactly ``count`` bytes from ``sock`` before ``deadline``, or None (closed, or too slow)."""
+    data = bytearray()
+    while len(data) < count:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return None
+        sock.settimeout(left)
+        try:
+            chunk = sock.recv(min(count - len(data), 1 << 16))
+        except socket.timeout:
+            return None
+        if not chunk:
+            return None
+        data += chunk
+    return bytes(data)
+
+
+def _handshake(body: bytes) -> dict | None:
+    """The handshake mapping of a Dask message of frames, or None if ``body`` is not one."""
+    (frames,) = struct.unpack_from("<Q", body)
+    if not 1 <= frames <= 64 or len(body) < 8 * (frames + 1):
+        return None
+    lengths = struct.unpack_from(f"<{frames}Q", body, 8)
+    if sum(lengths) != len(body) - 8 * (frames + 1):
+        return None
+    start = 8 * (frames + 1)
+    try:
+        info = msgpack.unpackb(body[start:start + lengths[0]], raw=False)
+    except Exception:  # noqa: BLE001 - any undecodable bytes: not Dask
+        return None
+    if not isinstance(info, dict) or "pickle-protocol" not in info:
+        return None
+    return info
 
 
 @contextlib.contextmanager

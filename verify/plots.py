@@ -10,7 +10,11 @@ checks examined), the quantities that must vanish or keep a sign:
 ``ivo.png``
     :math:`\max_c\gamma(x,c) - \gamma(x,c(x))`, zero where :math:`\sigma > 0`
     (25), beside :math:`\max_c\gamma(x,c)` itself (the potential bound's
-    integrand, without surface terms).
+    integrand off the surfaces).  Where a density jumps across a surface the
+    potential has a term on that surface too (bilateral trade's whole potential
+    sits on the line :math:`x_1 + x_2 = \bar y`): the surface is drawn on the
+    integrand's panel, and a panel of its own gives the term's density along it
+    (per unit of :math:`dx_1`; with one variable, the value at the point).
 ``pde.png``
     the IVO coefficient of every unbounded transfer (the PDE, e.g. (27); zero
     everywhere, or of one sign for a half-bounded one) and the residual of every
@@ -32,6 +36,7 @@ of a sweep against each swept parameter.
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,9 +46,13 @@ import numpy as np
 import pandas as pd
 import sympy as sp
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
 from irmd.analytic.constants import mpmath_function
 from irmd.errors import InputError
+
+from .jumps import density_jump, singular_maximum
+from .regions import surfaces_of
 
 #: Working precision of the plotted values.
 PLOT_DPS = 30
@@ -204,6 +213,8 @@ class Panel:
     xlabel: str = "Σx"
     outside: object = None
     witness: dict | None = None
+    #: Surfaces to draw on the panel: (label, xs, ys) lines of a heatmap, or (label, position) on a curve's axis.
+    surfaces: tuple = ()
 
     @property
     def max_abs(self) -> float:
@@ -258,6 +269,75 @@ def _ode_residuals(candidate) -> list:
     return out
 
 
+def _surface_label(phi: sp.Expr) -> str:
+    """``x_1 + x_2 = ȳ`` for the surface phi = 0 (negative terms moved to the right)."""
+    terms = sp.Add.make_args(sp.expand(phi))
+    left = sp.Add(*[t for t in terms if not t.could_extract_minus_sign()])
+    right = -sp.Add(*[t for t in terms if t.could_extract_minus_sign()])
+    if left.has(sp.exp) and right.is_positive:  # e^{y} e^{-ybar} = 1 is y = ybar
+        logged = sp.expand_log(sp.log(left) - sp.log(right), force=True)
+        if not logged.has(sp.exp, sp.log):
+            return _surface_label(logged)
+    text = f"{sp.sstr(left)} = {sp.sstr(right)}".replace("*", "·")
+    return text.replace("ybar", "ȳ").replace("x_1", "x₁").replace("x_2", "x₂")
+
+
+def _surface_terms(domain: _Domain, model) -> tuple[tuple, list[Panel]]:
+    """Where the densities jump, the potential's term on the surface (the jump's singular IVO maximum).
+
+    Returns the surfaces to draw on the integrand's panel and one panel per
+    surface with the term's density: along x_1 (per unit of dx_1, x_2 on the
+    surface) for a heatmap, its value at the crossing for a curve.
+    """
+    variables = model.signal_box.variables
+    surfaces, _ = surfaces_of(list(model.density.values()), variables)
+    overlays, panels = [], []
+    heatmap_of_sum = domain.heatmap and domain.ev.symmetric
+    for surface in surfaces:
+        const, coefficients = density_jump(model, surface, {})
+        term = singular_maximum(model, const, coefficients)
+        if term == 0:
+            continue
+        label = _surface_label(surface.phi)
+        if len(variables) == 1:
+            # phi(y) = 0 at a point; the term per unit of delta(phi) is F / |phi'| there.
+            (v,) = variables
+            roots = [r for r in sp.solve(surface.phi, v) if r.is_real is not False]
+            if len(roots) != 1:
+                continue
+            position = domain.ev.function(roots[0], ())()
+            density = domain.ev.function(term / sp.Abs(sp.diff(surface.phi, v)), (v,))(position)
+            if not abs(density) >= COLOUR_FLOOR:  # sides that differ in form only (1 and A e^y at A e^y = 1)
+                continue
+            if heatmap_of_sum:  # the line x_1 + x_2 = root, with the same density along x_1
+                xs = domain.axis
+                overlays.append((label, xs, position - xs))
+                panels.append(Panel(f"potential on the line {label}\n(density of the line term, per dx₁)",
+                                    "curves", xs, (("", np.where(position - xs >= xs[0], density, np.nan)),),
+                                    "x_1"))
+            else:
+                overlays.append((f"{label}: term {density:.4g} (per unit of δ)", position))
+            continue
+        if len(variables) != 2:
+            continue  # three or more explicit agents: drawn along slices, where a surface is a point
+        x1, x2 = variables
+        solved = sp.solve(surface.phi, x2)
+        if len(solved) != 1:
+            continue
+        on_line = domain.ev.function(solved[0], (x1,))
+        density_fn = domain.ev.function(term / sp.Abs(sp.diff(surface.phi, x2)), (x1, x2))
+        xs = domain.axis
+        ys = np.array([on_line(v) for v in xs])
+        inside = np.isfinite(ys) & (ys >= domain.lower[1]) & (ys <= domain.top)
+        density = np.array([density_fn(u, v) if ok else math.nan for u, v, ok in zip(xs, ys, inside)])
+        if not _limits(density) >= COLOUR_FLOOR:  # no jump after all: the two sides agree on the surface
+            continue
+        overlays.append((label, xs[inside], ys[inside]))
+        panels.append(Panel(f"potential on the line {label}\n(density of the line term, per dx₁)", "curves", xs,
+                            (("", density),), "x_1"))
+    return tuple(overlays), panels
+
+
 def residuals(certificate) -> dict[str, list[Panel]]:
     """The residuals of a certificate on a grid of the action/signal space.
 
@@ -282,9 +362,11 @@ def residuals(certificate) -> dict[str, list[Panel]]:
                          _witness(certificate, ("svo.slackness",), f"theta={label})")))
 
     outside = _outside(signals, sum(model.density.values(), sp.S.Zero))
+    overlays, line_panels = _surface_terms(signals, model)
+    title = "max_c γ(x, c): potential integrand" + (" (off the surface)" if overlays else "")
     ivo = [_make(signals, "max_c γ(x, c) − γ(x, c(x))  (25)", model.ivo_max - model.ivo_at_mechanism, outside,
                  _witness(certificate, ("ivo.slackness",))),
-           _make(signals, "max_c γ(x, c): potential integrand", model.ivo_max, outside)]
+           dataclasses.replace(_make(signals, title, model.ivo_max, outside), surfaces=overlays), *line_panels]
 
     pde = []
     for coordinate, coefficient in model.free_coefficients().items():
@@ -325,11 +407,18 @@ def _draw(fig, ax, panel: Panel, symmetric: bool):
         bound = max(m, COLOUR_FLOOR)
         image = ax.imshow(np.ma.masked_invalid(panel.values).T, origin="lower", extent=[a[0], a[-1], a[0], a[-1]],
                           aspect="auto", cmap="RdBu_r", vmin=-bound, vmax=bound)
-        fig.colorbar(image, ax=ax, shrink=0.85)
+        # Every tick labelled in full: an offset label ("1e-12") above the bar would overlap the panel.
+        fig.colorbar(image, ax=ax, shrink=0.85, format=FuncFormatter(lambda v, _: f"{v:.2g}"))
         if panel.outside is not None and panel.outside.any():
             ax.contourf(a, a, panel.outside.T.astype(float), levels=[0.5, 1.5], colors="none", hatches=["//"])
         if panel.witness:
             _mark_heatmap(ax, a, panel.witness, symmetric)
+        for label, xs, ys in panel.surfaces:
+            ax.plot(xs, ys, color="black", lw=2.2, ls="--", label=f"{label}: the potential's line term")
+        if panel.surfaces:
+            ax.set_xlim(a[0], a[-1])
+            ax.set_ylim(a[0], a[-1])
+            ax.legend(fontsize=7, loc="upper right")
         ax.set_xlabel("x_1")
         ax.set_ylabel("x_2")
         return
@@ -345,6 +434,8 @@ def _draw(fig, ax, panel: Panel, symmetric: bool):
         w = panel.witness
         position = w.get("y", w.get("x_1") if len(w) == 1 else sum(w.values()))
         ax.axvline(position, color="red", lw=1, ls=":", label="counterexample")
+    for label, position in panel.surfaces:
+        ax.axvline(position, color="black", lw=1.6, ls="--", label=f"density jump at {label}")
     if m < COLOUR_FLOOR:  # rounding noise on its own scale would look like a failure
         ax.set_ylim(-COLOUR_FLOOR, COLOUR_FLOOR)
     ax.set_xlabel(panel.xlabel)

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from irmd.analytic import library
-from irmd.candidate_files import build_from_file
+from irmd.candidate_files import build_from_file, check_symbolic_sizes
 from irmd.errors import InputError
 from irmd.status import EXIT_OK, Verdict
 from irmd.verify import verify
@@ -85,11 +85,14 @@ def list_command(args) -> int:
 
 
 def build_candidate(name, path, params):
-    """The candidate named on the command line: a built-in NAME or the one in --file FILE.py."""
-    if path is not None:
-        return build_from_file(path, params)
+    """The candidate named on the command line: a built-in NAME or the one in --file FILE.py.
 
-    return library.build(name, params)
+    Its expressions are sized before any verification (a parameter that sets an
+    exponent could otherwise make a symbolic step exhaust the machine's memory).
+    """
+    candidate = build_from_file(path, params) if path is not None else library.build(name, params)
+    check_symbolic_sizes(candidate)
+    return candidate
 
 
 def _verify(name, path, params, args):

@@ -38,13 +38,16 @@ def register(subparsers):
 
     p = subparsers.add_parser(
         "reproduce",
-        help="re-derive the survey's equations (27)-(45) and compare them with the printed forms",
-        description="Re-derive the equations of the survey's Sections 3.5-3.6 from the model and compare each "
+        help="re-derive the equations (27)-(45) of the survey \"A Case for (and Against) the Worst Case\" and "
+        "compare them with the printed forms",
+        description="Re-derive the equations of Sections 3.5-3.6 of the survey (\"A Case for (and Against) the Worst "
+        "Case\") from the model and compare each "
         "with the equation as printed: reproduced, differs (with the derived form and why), garbled transcription "
         "(the extracted text cannot be read as the paper's display) or not checkable. "
         "Also the headline numbers (rate of 1 - G_N(ybar) -> mu(1), bilateral-trade bound at h/g >= 2).",
     )
-    p.add_argument("--paper", default="survey", help="which paper (only 'survey' so far)")
+    p.add_argument("--paper", default="survey",
+                   help="which paper (only 'survey', \"A Case for (and Against) the Worst Case\", so far)")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("-o", "--output", metavar="report.tex", help="also write the report as a LaTeX document")
     p.add_argument("--pdf", action="store_true", help="compile the LaTeX report (needs -o)")

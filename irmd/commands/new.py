@@ -16,7 +16,8 @@ def register(subparsers):
         "new",
         help="write a template candidate file (environment, mechanism, information, constants) to edit",
         description="Write NAME.py: a commented candidate file that verifies as is (one buyer, common value, "
-        "survey Section 3.5 with N = 1), as a starting point for your own conjecture. "
+        "Section 3.5 of the survey \"A Case for (and Against) the Worst Case\" with N = 1), as a starting point "
+        "for your own conjecture. "
         "Check it with `irmd verify --file NAME.py`.",
     )
     p.add_argument("name", metavar="NAME", help="candidate name; the file is NAME.py (a path such as models/NAME "

@@ -205,3 +205,44 @@ def test_an_endless_loop_is_stopped_and_named(tmp_path, monkeypatch):
     with pytest.raises(CandidateFileError, match="still running") as info:
         loaded.build()
     assert info.value.line in (line_of(path, "while True"), line_of(path, "        pass"))
+
+
+def test_code_blocked_in_c_is_stopped_at_the_limit_and_named(tmp_path, monkeypatch):
+    # time.sleep holds no bytecode boundary, so no exception reaches it: the probe process is stopped instead.
+    import time
+
+    import irmd.candidate_files as files
+
+    monkeypatch.setattr(files, "LOAD_SECONDS", 0.5)
+    path = write(tmp_path, "import time\ntime.sleep(10**6)\ncandidate = None\n")
+    started = time.monotonic()
+    with pytest.raises(CandidateFileError, match=r"line 2: still running after 0.5 s \(blocked in a call"):
+        load_candidate_file(path)
+    path = write(tmp_path, BODY + "\nimport time\n\ndef candidate(mu1='1/2'):\n    time.sleep(10**6)\n"
+                 "    return build(mu1)\n", "blocked.py")
+    loaded = load_candidate_file(path)  # the module itself finishes
+    with pytest.raises(CandidateFileError, match="still running after 0.5 s") as info:
+        loaded.build({"mu1": "0.3"})
+    assert info.value.line == line_of(path, "time.sleep(10**6)")
+    with pytest.raises(CandidateFileError, match="still running after 0.5 s"):
+        build_from_file(path)
+    assert time.monotonic() - started < 30
+
+
+def test_a_file_that_ends_the_process_is_bad_input(tmp_path):
+    path = write(tmp_path, "import os\nos._exit(5)\ncandidate = None\n")
+    with pytest.raises(CandidateFileError, match=r"cand.py: ended the Python process that ran it \(exit code 5\)"):
+        load_candidate_file(path)
+    path = write(tmp_path, "import ctypes\nctypes.string_at(0)\ncandidate = None\n", "crash.py")
+    with pytest.raises(CandidateFileError, match=r"line 2: crashed the Python process that ran it \(Segmentation"):
+        load_candidate_file(path)
+
+
+def test_a_probed_file_runs_again_here_with_its_own_objects(tmp_path):
+    # The candidate used is built in this process (the probe's is discarded): the module's state is here.
+    path = write(tmp_path, BODY + "\ncalls = []\n\ndef candidate(mu1='1/2'):\n    calls.append(mu1)\n"
+                 "    return build(mu1)\n")
+    loaded = load_candidate_file(path)
+    loaded.build({"mu1": "0.3"})
+    loaded.build({"mu1": "0.3"})  # probed once per parameters
+    assert sys.modules[loaded.module_name].calls == [sp.Rational(3, 10)] * 2

@@ -1,4 +1,6 @@
 """Residual plots: the data behind them is right (zero where the checks passed, not where they failed)."""
+import io
+
 import numpy as np
 import pytest
 import sympy as sp
@@ -6,7 +8,7 @@ import sympy as sp
 from irmd.analytic.library import auction, build
 from irmd.candidate_files import build_from_file
 from irmd.verify import verify
-from irmd.verify.plots import plot_residuals, residuals
+from irmd.verify.plots import _draw, _figure, plot_residuals, residuals
 
 from .test_cli import EXAMPLES, PNG
 
@@ -64,6 +66,32 @@ def test_explicit_two_agent_bilateral_trade(tmp_path):
     data = residuals(certificate)
     assert data["svo"][0].kind == "heatmap"
     assert all(p.max_abs < 1e-9 for p in data["pde"])
+    # The whole potential sits on the line x_1 + x_2 = ybar: the integrand off it is 0, so the line is
+    # drawn on its panel and its density has a panel of its own, integrating to the potential bound.
+    gap, integrand, line = data["ivo"]
+    assert integrand.max_abs < 1e-20 and [label for label, *_ in integrand.surfaces] == ["x₁ + x₂ = ȳ"]
+    ybar = float(certificate.constants["ybar"])
+    _, xs, ys = integrand.surfaces[0]
+    assert np.allclose(xs + ys, ybar)
+    assert line.kind == "curves" and "x₁ + x₂ = ȳ" in line.title
+    values = line.values[0][1]
+    inside = np.isfinite(values)
+    assert line.axis[inside].max() <= ybar + 1e-9
+    total = float(np.sum(np.diff(line.axis[inside]) * (values[inside][1:] + values[inside][:-1]) / 2))
+    total += float(values[inside][-1]) * (ybar - line.axis[inside].max())   # the last partial step
+    assert abs(total - float(certificate.potential_upper)) < 1e-6
+
+
+def test_colour_bars_carry_no_offset_label_over_the_panel():
+    # A colour scale of +-1e-12 used to print "1e-12" above its bar, over the next panel's title.
+    panel = residuals(verify(build("common-value-auction", {"N": "2"}), dps=15, symbolic=False))["svo"][1]
+    fig = _figure(4.6, 3.9)
+    ax = fig.subplots()
+    _draw(fig, ax, panel, True)
+    fig.savefig(io.BytesIO(), format="png")
+    bar = [a for a in fig.axes if a is not ax][0]
+    assert bar.yaxis.get_offset_text().get_text() == ""
+    assert any("e-12" in t.get_text() for t in bar.get_yticklabels())
 
 
 THREE_AGENTS = '''

@@ -90,6 +90,16 @@ def test_unreachable_scheduler_is_bad_input_not_a_hang():
     assert time.monotonic() - started < 30
 
 
+def test_a_workers_address_is_not_a_scheduler(cluster, capsys):
+    worker = next(iter(cluster.scheduler_info["workers"]))
+    started = time.monotonic()
+    code = main(["sweep", "common-value-auction", "--param", "N=1", "--dps", "15", "--scheduler", worker])
+    out, err = capsys.readouterr()
+    assert code == 3 and out == "" and err == f"irmd: error: {worker} is a Dask Worker, not a scheduler (give the " \
+        "scheduler's address, as `dask scheduler` prints it)\n"
+    assert time.monotonic() - started < 15
+
+
 def test_default_engine_is_a_local_cluster_of_processes(capsys):
     code = main(["sweep", "common-value-auction", "--param", "N=1..4", "--dps", "15", "--numeric", "--jobs", "2",
                  "--json"])
