@@ -16,8 +16,6 @@ notation; the steps irmd's decision procedure recorded follow, with the method
 """
 from __future__ import annotations
 
-import re
-
 import mpmath
 import sympy as sp
 
@@ -345,48 +343,37 @@ def objectives_section(doc: Derivation, candidate, certificate, model=None) -> o
 
 
 def display_counterpart(check_name: str, evidence, model, candidate):
-    """The display-model expression of a claim, or None when there is none."""
+    """The display-model expression of a claim (found by the claim's subject), or None when there is none."""
     if model is None:
         return None
-    label = evidence.claim.label
-    if check_name == "ivo.transfer_pde" and label.startswith("coefficient of "):
-        name = label[len("coefficient of "):].split(" ")[0]
-        for c, a in model.ivo_coefficients.items():
-            if str(c) == name:
-                return a
-    if check_name == "svo.slackness" and label.startswith("lambda(x, theta="):
-        state = label[len("lambda(x, theta="):].split(")")[0]
-        level = candidate.levels.get(state)
-        if level is not None and state in model.svo:
-            return model.svo[state] - level
-    if check_name == "information.distribution" and label.startswith("sigma(x, theta="):
-        return model.density.get(label[len("sigma(x, theta="):].rstrip(")"))
-    if check_name == "mechanism.feasibility":
-        for lab, expr, _ in model.feasibility:
-            if lab == label:
-                return expr
-    if check_name == "mechanism.participation":
-        for lab, expr, _ in model.participation:
-            if label == f"u ({lab})":
-                return expr
+    subject = evidence.claim.subject
+    if subject.quantity == "ivo-coefficient":
+        return next((a for c, a in model.ivo_coefficients.items() if str(c) == subject.coordinate), None)
+    if subject.quantity == "svo-gap":
+        level = candidate.levels.get(subject.state)
+        return model.svo[subject.state] - level if level is not None and subject.state in model.svo else None
+    if subject.quantity == "density":
+        return model.density.get(subject.state)
+    if subject.quantity in ("feasibility", "participation"):
+        conditions = model.feasibility if subject.quantity == "feasibility" else model.participation
+        return next((c.expr for c in conditions if c.subject == subject), None)
     return None
 
 
 def _claim_lhs(check_name, evidence) -> Math:
-    label = evidence.claim.label
-    if check_name == "svo.slackness" and label.startswith("lambda(x, theta="):
-        state = label[len("lambda(x, theta="):].split(")")[0]
-        return Math(r"\lambda(x, %s) - L_{%s}" % (_state_tex_label(state), _state_tex_label(state)))
-    if label.startswith("sigma(x, theta="):
-        return Math(r"\sigma(x, %s)" % _state_tex_label(label[len("sigma(x, theta="):].rstrip(")")))
-    if label.startswith("coefficient of "):
-        return Math(r"a_{%s}(x)" % label[len("coefficient of "):].split(" ")[0])
-    utility = re.fullmatch(r"u \(agent (\w+) at (x_\w+) = (\S+), state (\w+)\)", label)
-    if utility:
-        agent, action, value, state = utility.groups()
-        return Math(r"u_{%s}(%s)\big|_{%s = %s}" % (agent, r"\theta = " + _state_tex_label(state),
-                                                    formula_tex(action), formula_tex(value)))
-    return Math(r"\text{%s}" % text_tex(label))
+    """The claim's left-hand side in the papers' notation, from its subject (its label otherwise)."""
+    subject = evidence.claim.subject
+    if subject.quantity == "svo-gap":
+        state = _state_tex_label(subject.state)
+        return Math(r"\lambda(x, %s) - L_{%s}" % (state, state))
+    if subject.quantity == "density":
+        return Math(r"\sigma(x, %s)" % _state_tex_label(subject.state))
+    if subject.quantity == "ivo-coefficient":
+        return Math(r"a_{%s}(x)" % latex(sp.Symbol(subject.coordinate)))
+    if subject.quantity == "participation":
+        return Math(r"u_{%s}(%s)\big|_{%s = %s}" % (subject.agent, r"\theta = " + _state_tex_label(subject.state),
+                                                    latex(subject.action), latex(subject.at)))
+    return Math(r"\text{%s}" % text_tex(evidence.claim.label))
 
 
 #: An intermediate expression of irmd's decision procedure longer than this many lines is not shown.
@@ -471,7 +458,7 @@ def check_section(doc: Derivation, result, model, candidate) -> None:
             on = " on " + text_tex(claim.region_text[3:] if claim.region_text.startswith("on ") else claim.region_text)
         else:
             on = " everywhere"
-        inequality = any(op in claim.label for op in (">=", "<="))
+        inequality = claim.subject.quantity == "feasibility"     # a condition c >= bound: show its slack
         if claim.kind.value == "bounded":
             what = "is bounded"
         elif inequality:

@@ -40,6 +40,7 @@ from irmd.budget import Budget
 from irmd.errors import BudgetExceeded, CandidateError
 
 from .sampling import Box
+from .subjects import Condition, Subject
 
 
 @dataclass(frozen=True)
@@ -93,9 +94,9 @@ class ReducedModel:
     ivo_constant: sp.Expr
     ivo_coefficients: dict                 # coordinate -> a_k
     utility_parts: dict                    # state label -> (U0 per agent, {coord: coefficient} per agent)
-    feasibility: list = field(default_factory=list)     # (label, expr >= 0, box)
-    participation: list = field(default_factory=list)   # (label, expr >= 0, box)
-    transfers: list = field(default_factory=list)       # (label, expr, box) must stay bounded
+    feasibility: list = field(default_factory=list)     # Condition: expr >= 0 on box
+    participation: list = field(default_factory=list)   # Condition: expr >= 0 on box
+    transfers: list = field(default_factory=list)       # Condition: expr must stay bounded
     measure: sp.Expr = sp.S.One                          # slice volume V(y) (symmetric) / 1
     scales: tuple = ()
     notes: list = field(default_factory=list)
@@ -204,19 +205,27 @@ def _symmetric_model(resolution: Resolution, budget: Budget) -> ReducedModel:
     feasibility, transfers = [], []
     for f in env.families:
         expr = a[f.symbol] + s * b[f.symbol]
-        at = [(f"{f.symbol}_i at x_i = {point}", expr.xreplace({s: point})) for point in own_range]
+        at = [(f"{f.symbol}_i at x_i = {point}", expr.xreplace({s: point}), point) for point in own_range]
+        coordinate = f"{f.symbol}_i"
+
+        def condition(label, e, point, bound, quantity="feasibility"):
+            return Condition(label, e, action_box, Subject(quantity, coordinate=coordinate, agent="i",
+                                                           action=sp.Symbol("x_i"), at=point, bound=bound))
         if f.kind == "allocation":
-            for label, e in at:
-                feasibility.append((f"{label}: {f.symbol}_i >= 0", e, action_box))
-            feasibility.append((f"1 - sum_i {f.symbol}_i >= 0", 1 - C[f.symbol], action_box))
+            for label, e, point in at:
+                feasibility.append(condition(f"{label}: {f.symbol}_i >= 0", e, point, ">= 0"))
+            feasibility.append(Condition(f"1 - sum_i {f.symbol}_i >= 0", 1 - C[f.symbol], action_box,
+                                         Subject("feasibility", coordinate=f"sum_i {f.symbol}_i", bound="<= 1")))
         else:
-            for label, e in at:
+            for label, e, point in at:
                 if f.lower.is_finite:
-                    feasibility.append((f"{label}: {f.symbol}_i >= {f.lower}", e - f.lower, action_box))
+                    feasibility.append(condition(f"{label}: {f.symbol}_i >= {f.lower}", e - f.lower, point,
+                                                 f">= {f.lower}"))
                 if f.upper.is_finite:
-                    feasibility.append((f"{label}: {f.symbol}_i <= {f.upper}", f.upper - e, action_box))
+                    feasibility.append(condition(f"{label}: {f.symbol}_i <= {f.upper}", f.upper - e, point,
+                                                 f"<= {f.upper}"))
                 if not (f.lower.is_finite and f.upper.is_finite):
-                    transfers.append((label, e, action_box))
+                    transfers.append(condition(label, e, point, None, "transfer"))
 
     participation = []
     # With one agent the own action is the total: the secure action x_1 = l is the
@@ -227,7 +236,9 @@ def _symmetric_model(resolution: Resolution, budget: Budget) -> ReducedModel:
         u = U0 + sum((U.get(k, 0) * secure[k] for k in secure), sp.S.Zero)
         if n == 1:
             u = _limit_from_above(u, y, lm, budget)
-        participation.append((f"agent i at x_i = {lm}, state {state.label}", u, action_box))
+        participation.append(Condition(f"agent i at x_i = {lm}, state {state.label}", u, action_box,
+                                       Subject("participation", state=state.label, agent="i",
+                                               action=sp.Symbol("x_i"), at=lm)))
 
     offset = y - n * li
     measure = ErlangPDF(n, offset) * sp.exp(offset) if n > 1 else sp.S.One
@@ -313,18 +324,22 @@ def _explicit_model(resolution: Resolution, budget: Budget) -> ReducedModel:
         if isinstance(f, Simplex):
             factors.append(OutcomeFactor("simplex", f.coordinates))
             for c in f.coordinates:
-                feasibility.append((f"{c} >= 0", outcome[c], action_box))
-            feasibility.append((f"1 - ({' + '.join(map(str, f.coordinates))}) >= 0",
-                                1 - sum(outcome[c] for c in f.coordinates), action_box))
+                feasibility.append(Condition(f"{c} >= 0", outcome[c], action_box,
+                                             Subject("feasibility", coordinate=str(c), bound=">= 0")))
+            total = " + ".join(map(str, f.coordinates))
+            feasibility.append(Condition(f"1 - ({total}) >= 0", 1 - sum(outcome[c] for c in f.coordinates),
+                                         action_box, Subject("feasibility", coordinate=total, bound="<= 1")))
         elif isinstance(f, Interval):
             factors.append(OutcomeFactor("interval", f.coordinates, f.lower, f.upper))
             c = f.coordinate
             if f.lower.is_finite:
-                feasibility.append((f"{c} >= {f.lower}", outcome[c] - f.lower, action_box))
+                feasibility.append(Condition(f"{c} >= {f.lower}", outcome[c] - f.lower, action_box,
+                                             Subject("feasibility", coordinate=str(c), bound=f">= {f.lower}")))
             if f.upper.is_finite:
-                feasibility.append((f"{c} <= {f.upper}", f.upper - outcome[c], action_box))
+                feasibility.append(Condition(f"{c} <= {f.upper}", f.upper - outcome[c], action_box,
+                                             Subject("feasibility", coordinate=str(c), bound=f"<= {f.upper}")))
             if not (f.lower.is_finite and f.upper.is_finite):
-                transfers.append((str(c), outcome[c], action_box))
+                transfers.append(Condition(str(c), outcome[c], action_box, Subject("transfer", coordinate=str(c))))
 
     participation = []
     for i in range(n):
@@ -334,7 +349,9 @@ def _explicit_model(resolution: Resolution, budget: Budget) -> ReducedModel:
             U0, U = parts[state.label][i]
             u = U0 + sum((U.get(c, 0) * outcome[c] for c in coords), sp.S.Zero)
             u = u.xreplace({xs[i]: lm})
-            participation.append((f"agent {i + 1} at x_{i + 1} = {lm}, state {state.label}", u, box))
+            participation.append(Condition(f"agent {i + 1} at x_{i + 1} = {lm}, state {state.label}", u, box,
+                                           Subject("participation", state=state.label, agent=str(i + 1),
+                                                   action=xs[i], at=lm)))
 
     return ReducedModel(
         kind="explicit", agents=n, states=env.states, prior=env.prior,

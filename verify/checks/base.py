@@ -24,6 +24,7 @@ from ..claims import Claim, ClaimKind, DecisionContext, Evidence, decide
 from ..model import ReducedModel
 from ..partition import Region, interval_bounds, partition, surface_pieces, total_form
 from ..sampling import Box, in_closure
+from ..subjects import Subject
 
 REGISTRY: dict[str, "Check"] = {}
 
@@ -105,7 +106,7 @@ class Run:
         return out
 
     def claim(self, label: str, kind: ClaimKind, expr: sp.Expr, box: Box, region: Region | None,
-              on_surface=None) -> Claim:
+              on_surface=None, subject: Subject = Subject()) -> Claim:
         reduced = self._on_total(expr, box, region, on_surface)
         if reduced is not None:
             expr, box, region, on_surface = reduced
@@ -124,7 +125,7 @@ class Run:
         intervals = region.intervals if region is not None and on_surface is None else ()
         exact = region.exact if region is not None else True
         return Claim(label, kind, expr, box, sides, surfaces, self.model.scales, text, lower, upper, intervals,
-                     exact, self.slack_carried)
+                     exact, self.slack_carried, subject)
 
     def _on_total(self, expr, box: Box, region: Region | None, on_surface):
         """A claim in several variables whose expression and region depend on the total only, as
@@ -149,9 +150,10 @@ class Run:
     def decide(self, claim: Claim) -> Evidence:
         return decide(claim, self.ctx)
 
-    def decide_by_region(self, label: str, kind: ClaimKind, expr: sp.Expr, box: Box) -> list[Evidence]:
+    def decide_by_region(self, label: str, kind: ClaimKind, expr: sp.Expr, box: Box,
+                         subject: Subject = Subject()) -> list[Evidence]:
         """One claim per region of ``expr`` (its piece there), each decided."""
-        return [self.decide(self.claim(label, kind, region.restrict(expr), box, region))
+        return [self.decide(self.claim(label, kind, region.restrict(expr), box, region, subject=subject))
                 for region in self.regions([expr], box)]
 
     def passed(self, name: str) -> bool:

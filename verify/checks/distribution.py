@@ -16,6 +16,7 @@ from ..bracket import Enclosed, ball_of, enclose_integral
 from ..claims import ClaimKind
 from ..diagnostics import number, point_text
 from ..signal_integrals import integrate_over_signals
+from ..subjects import Subject
 from .base import Check, register_check
 
 
@@ -31,7 +32,8 @@ class InformationDistribution(Check):
         evidence = []
         for state in model.states:
             sigma = model.density[state.label]
-            evidence += run.decide_by_region(f"sigma(x, theta={state.label})", ClaimKind.NONNEG, sigma, box)
+            evidence += run.decide_by_region(f"sigma(x, theta={state.label})", ClaimKind.NONNEG, sigma, box,
+                                             Subject("density", state=state.label))
         masses, problems, counterexample, statuses = {}, [], None, []
         total = mpmath.mpf(0)
         for state, prior in zip(model.states, model.prior):

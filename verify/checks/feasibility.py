@@ -21,10 +21,12 @@ class MechanismFeasibility(Check):
 
     def _run(self, run):
         evidence = []
-        for label, expr, box in run.model.feasibility:
-            evidence += run.decide_by_region(label, ClaimKind.NONNEG, expr, box)
-        for label, expr, box in run.model.transfers:
-            evidence.append(run.decide(run.claim(f"transfer {label}", ClaimKind.BOUNDED, expr, box, None)))
+        for condition in run.model.feasibility:
+            evidence += run.decide_by_region(condition.label, ClaimKind.NONNEG, condition.expr, condition.box,
+                                             condition.subject)
+        for condition in run.model.transfers:
+            evidence.append(run.decide(run.claim(f"transfer {condition.label}", ClaimKind.BOUNDED, condition.expr,
+                                                 condition.box, None, subject=condition.subject)))
         return self.result(run, evidence)
 
     def _diagnose(self, run, evidence, counterexample):
@@ -44,8 +46,9 @@ class Participation(Check):
 
     def _run(self, run):
         evidence = []
-        for label, expr, box in run.model.participation:
-            evidence += run.decide_by_region(f"u ({label})", ClaimKind.NONNEG, expr, box)
+        for condition in run.model.participation:
+            evidence += run.decide_by_region(f"u ({condition.label})", ClaimKind.NONNEG, condition.expr,
+                                             condition.box, condition.subject)
         return self.result(run, evidence)
 
     def _diagnose(self, run, evidence, counterexample):

@@ -29,6 +29,7 @@ from ..diagnostics import formula, number, point_text
 from ..enclosure import UnsupportedExpression, arb_function
 from ..jumps import density_jump
 from ..sampling import Box
+from ..subjects import Subject
 from .base import Check, register_check
 
 
@@ -46,7 +47,8 @@ class TransferPDE(Check):
         box = model.signal_box
         evidence = []
         for coordinate, coefficient in model.free_coefficients().items():
-            evidence += run.decide_by_region(f"coefficient of {coordinate} in gamma", ClaimKind.ZERO, coefficient, box)
+            evidence += run.decide_by_region(f"coefficient of {coordinate} in gamma", ClaimKind.ZERO, coefficient, box,
+                                             Subject("ivo-coefficient", coordinate=str(coordinate)))
         for coordinate, signed, _ in model.half_open_coefficients():
             evidence += run.decide_by_region(f"signed coefficient of {coordinate} in gamma", ClaimKind.NONNEG,
                                              signed, box)

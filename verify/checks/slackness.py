@@ -29,6 +29,7 @@ from ..claims import ClaimKind
 from ..diagnostics import gradient_text, number, point_text, value_at
 from ..jumps import density_jump, mechanism_jump, singular_at_mechanism, singular_maximum
 from ..regions import restrict
+from ..subjects import Subject
 from .base import Check, register_check, zero_piece
 from .pde import density_surfaces
 
@@ -188,7 +189,8 @@ class SVOSlackness(Check):
                 in_support = inside and not zero_piece(region.restrict(sigma))
                 kind = ClaimKind.ZERO if in_support else ClaimKind.NONNEG
                 text = f"lambda(x, theta={state.label}) - L_{state.label}"
-                evidence.append(run.decide(run.claim(text, kind, region.restrict(lam), box, region)))
+                evidence.append(run.decide(run.claim(text, kind, region.restrict(lam), box, region,
+                                                     subject=Subject("svo-gap", state=state.label))))
         result = self.result(run, evidence, values)
         return result
 

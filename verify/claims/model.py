@@ -13,6 +13,7 @@ from irmd.status import Status
 
 from ..balls import constant_balls
 from ..sampling import Box, Point, sample
+from ..subjects import Subject
 
 
 class ClaimKind(str, Enum):
@@ -38,6 +39,7 @@ class Claim:
     intervals: tuple = ()       # ((lower, upper), ...) of a one-variable region, exact
     exact_region: bool = True   # False: the region was found from sample points (never proved)
     slack_allowed: bool = False  # an enclosure proof may allow an absolute slack (carried into the bracket)
+    subject: Subject = Subject()  # what the claim is about, as data (the label is for reading)
 
     @property
     def variables(self):
