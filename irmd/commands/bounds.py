@@ -11,7 +11,6 @@ Exit codes: 0 the order holds (or nothing to compare), 1 it is violated
 """
 from __future__ import annotations
 
-import argparse
 import json
 import math
 from dataclasses import dataclass
@@ -25,9 +24,9 @@ from irmd.verify.bounding.api import Order, compute_bounds, make_grid, sweep_bou
 from irmd.verify.bounding.builtins import resolve, source_from_candidate
 from irmd.verify.bounding.certified import describe_conditions
 from irmd.verify.bounding.common import peak_memory_mb
-from irmd.verify.bounding.estimate import check_fits, parse_size
+from irmd.verify.bounding.estimate import check_fits
 
-from ._arguments import IntegerList, positive_integers, positive_seconds, printed_digits, writable_file
+from ._arguments import IntegerList, memory_size, positive_integers, positive_seconds, printed_digits, writable_file
 
 
 @dataclass(frozen=True)
@@ -78,7 +77,7 @@ def register(subparsers) -> None:
     parser.add_argument("--time-limit", type=positive_seconds, default=None, metavar="SECONDS", help="per solve")
     parser.add_argument("--digits", type=printed_digits, default=12,
                         help="significant digits of printed decimals (default 12)")
-    parser.add_argument("--max-memory", default=None, metavar="SIZE", type=_memory_size,
+    parser.add_argument("--max-memory", default=None, metavar="SIZE", type=memory_size,
                         help="memory a grid may be planned to use, e.g. 8G or 500M (default: 3/4 of this machine's); "
                         "a larger grid is refused before anything is built")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
@@ -212,11 +211,6 @@ def _exit_code(results) -> int:
     return EXIT_OK
 
 
-def _memory_size(text: str) -> int:
-    try:
-        return parse_size(text)
-    except ParameterError as error:
-        raise argparse.ArgumentTypeError(str(error).removeprefix("--max-memory: ")) from None
 
 
 def run(args) -> int:

@@ -62,6 +62,19 @@ def test_the_certified_bracket_contains_the_analytic_value(env, k, value):
     assert result.certified_lower <= bracket.lower_value and result.certified_upper >= bracket.upper_value
 
 
+@pytest.mark.parametrize("solver", ["highs-pdlp", "highs-ipm"])
+def test_first_order_and_interior_point_routes_give_a_valid_bracket(solver):
+    """PDLP and HiGHS's interior point (no crossover) return inexact points; the certified ends are
+    recomputed from them, so the bracket still contains the value and is as tight as Clarabel's."""
+    result = compute_bounds(AUCTION, 4, t_max=3.0, analytic=AUCTION_VALUE, solver=solver)
+    reference = compute_bounds(AUCTION, 4, t_max=3.0, solver="clarabel").bracket
+    bracket = result.bracket
+    assert bracket.lower.certified and bracket.upper.certified
+    assert _contains(bracket, AUCTION_VALUE)
+    assert abs(float(bracket.lower_value - reference.lower_value)) < 1e-5
+    assert abs(float(bracket.upper_value - reference.upper_value)) < 1e-5
+
+
 def _solved(module, env, grid):
     program = module.build(env, grid)
     return program, solve(program.lp, "clarabel")

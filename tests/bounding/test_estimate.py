@@ -1,9 +1,14 @@
 """Grids are sized before anything is built: a grid that would exhaust the machine is one line."""
+import pathlib
+import subprocess
+import sys
+
 import pytest
 
 from irmd.cli import main
 from irmd.errors import ParameterError
-from irmd.verify.bounding.estimate import check_fits, estimated_bytes, grid_points, largest_k, parse_size, size_text
+from irmd.memory import parse_size, size_text
+from irmd.verify.bounding.estimate import check_fits, estimated_bytes, grid_points, largest_k
 
 
 def test_the_estimate_grows_with_the_grid_and_counts_the_full_grid():
@@ -38,3 +43,38 @@ def test_the_command_refuses_before_building(capsys, argv):
     out, err = capsys.readouterr()
     assert code == 3 and out == "" and len(err.strip().splitlines()) == 1
     assert "estimated" in err and "largest k that fits" in err
+
+
+MEASURE = """
+import sys
+from fractions import Fraction
+from irmd.analytic.library.auction import auction_environment
+from irmd.verify.bounding.grid import Grid
+from irmd.verify.bounding.guarantee_lp import solve_guarantee
+from irmd.verify.bounding.potential_lp import solve_potential
+from irmd.verify.bounding.reduced import reduce_environment
+env = reduce_environment(auction_environment(int(sys.argv[1]), Fraction(1, 2)), 2.5)
+grid = Grid.survey(env.agents, int(sys.argv[2]))
+
+def status(field):
+    # VmHWM, not ru_maxrss: Linux carries ru_maxrss over exec from the forked parent (pytest).
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith(field + ":")) * 1024
+
+before = status("VmRSS")
+for solve in (solve_guarantee, solve_potential):
+    assert solve(env, grid, "clarabel").certified.certified
+print(status("VmHWM") - before)
+"""
+
+
+@pytest.mark.skipif(not pathlib.Path("/proc/self/status").exists(), reason="needs Linux's /proc")
+@pytest.mark.parametrize("agents, k", [(2, 10), (3, 4)])
+def test_the_estimate_covers_a_measured_solve(agents, k):
+    """The plan is an upper bound on what building, solving and certifying both programs really use
+    (peak resident memory above the process's memory before the build), so a refused grid is never
+    one that would have fitted by a wide margin and an accepted one fits."""
+    proc = subprocess.run([sys.executable, "-c", MEASURE, str(agents), str(k)], capture_output=True, text=True,
+                          check=True)
+    used = int(proc.stdout.strip().splitlines()[-1])
+    assert 0 < used <= estimated_bytes(agents, k)

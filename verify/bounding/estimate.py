@@ -5,29 +5,26 @@ and outcome coordinate, a bounded number of differences with its neighbours.  On
 built-ins the assembled LPs hold 8 to 24 non-zeros per grid point (auction N = 1, 2, 3 and
 bilateral trade, k = 3 ... 16), and a whole run -- index arrays of the full grid, the
 symmetry reduction's orbit tables, the CSR copies the solvers make, Clarabel's
-factorisation -- was measured at 6.5 to 8 KB per point (auction N = 2, k = 6 and 12).  The
+factorisation -- was measured at 6.5 to 8 KB per point (auction N = 2, k = 6 and 12), and again
+(peak resident memory above the memory before the build, both programs built, solved by
+Clarabel and certified) at 5.8 KB per point for N = 2 at k = 10 and k = 16 and 3.5 KB per point for
+N = 3 at k = 5 (tests/bounding/test_estimate.py checks the plan covers such a run).  The
 plan is :data:`BYTES_PER_POINT` + :data:`BYTES_PER_COORDINATE` N bytes per point of the full
 grid :math:`(kY + 1)^N`: generous for N >= 3, whose symmetric programs are smaller.  A
 refused grid costs the user a smaller k; an accepted one that does not fit costs the machine.
 """
 from __future__ import annotations
 
-import os
-import re
 from fractions import Fraction
 
 from irmd.errors import ParameterError
+from irmd.memory import default_limit, size_text
 
 #: Bytes per grid point for the LP data and the solvers' copies and factorisation (measured
 #: 6.5-8 KB per point for the auction with N = 2).
 BYTES_PER_POINT = 8192
 #: Bytes per grid point and agent for the coordinate and index arrays (several int64 copies).
 BYTES_PER_COORDINATE = 64
-#: Share of the machine's memory a run may plan to use by default.
-DEFAULT_SHARE = 0.75
-
-_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?\s*$", re.IGNORECASE)
-_UNITS = {"": 1, "k": 2**10, "m": 2**20, "g": 2**30, "t": 2**40}
 
 
 def grid_points(agents: int, k: int, top=None) -> int:
@@ -39,36 +36,6 @@ def grid_points(agents: int, k: int, top=None) -> int:
 def estimated_bytes(agents: int, k: int, top=None) -> int:
     """The memory one solve of a bounding program on the grid is planned to need."""
     return grid_points(agents, k, top) * (BYTES_PER_POINT + BYTES_PER_COORDINATE * agents)
-
-
-def machine_memory() -> int:
-    """Physical memory of this machine in bytes (8 GiB where the system does not say)."""
-    try:
-        return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_PHYS_PAGES"))
-    except (ValueError, OSError, AttributeError):
-        return 8 * 2**30
-
-
-def default_limit() -> int:
-    return int(DEFAULT_SHARE * machine_memory())
-
-
-def parse_size(text: str) -> int:
-    """``"8G"``, ``"500M"``, ``"2GiB"``, ``"1.5t"`` or a number of bytes."""
-    match = _SIZE.match(str(text))
-    if not match:
-        raise ParameterError(f"--max-memory: expected a size such as 8G or 500M, got {text!r}")
-    value = float(match.group(1)) * _UNITS[match.group(2).lower()]
-    if not value >= 2**20:
-        raise ParameterError(f"--max-memory: {text} is less than 1 MiB")
-    return int(value)
-
-
-def size_text(count: int) -> str:
-    for unit, scale in (("TiB", 2**40), ("GiB", 2**30), ("MiB", 2**20)):
-        if count >= scale:
-            return f"{count / scale:.3g} {unit}"
-    return f"{count} bytes"
 
 
 def largest_k(agents: int, limit: int, top=None) -> int | None:
