@@ -1,63 +1,111 @@
-"""Benchmark of the finite guarantee LP on the built-in first-price auction.
+"""Benchmark of the finite guarantee LPs (G and Gc) on the built-in first-price auction.
 
-Run ``python benchmarks/bench_finite.py`` (options: ``--n 10 20 ...``, ``--coarse``,
-``--time-limit S``).  For each grid it prints the LP size, the time to build the
-sparse LP from the payoff tables, the HiGHS solve time (dual simplex) and the value.
-A last line builds (without solving) an LP of more than 10^5 variables.
-Target from the issue: n = 100 solved in under 10 s on a 2-core machine.
+Run ``python benchmarks/bench_finite.py`` (options: ``--n 10 50 ...``, ``--programs G Gc``,
+``--reference-n N``, ``--time-limit S``).  One table: n, program, LP size, build and solve
+seconds, peak memory, value, and the ratio to the plain reference.
+
+irmd's route is the one ``guarantee()`` takes: the LP restricted to symmetric (coarse) BCE
+(the auction is symmetric, :mod:`irmd.verify.finite.symmetry`), solved by HiGHS dual simplex.
+The *plain reference* is the same LP built without symmetry (``symmetric=False``) and solved by
+HiGHS dual simplex, run in the same invocation for every n up to ``--reference-n`` (by default
+200, the largest grid it solves within 10 minutes on the 2-core machine: about 400 s for G).
+``ratio`` is the reference's build + solve time over irmd's (a speed-up; ``-`` where the
+reference was not run), and ``|dv|`` the difference of the two values.  ``cpu s`` is the process's
+CPU time for the LP (symmetry check, build, solve, re-check): on a shared machine it is the time a
+quiet one would take, while build s and solve s are wall-clock.
+
+Every LP runs in a fresh process, so that ``peak MB`` (the process's maximum resident set,
+interpreter and imports included, about 150 MB) is that LP's own.
+Targets from issue 15: n = 200 under 60 s (G and Gc), n = 400 feasible.
 """
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import platform
+import resource
 import sys
 import time
 
-from irmd.verify.finite import Guarantee2LP, HiGHS, PayoffTables, first_price_auction
-from irmd.verify.finite.guarantee import solve_guarantee
+from irmd.verify.finite import HiGHS, first_price_auction, guarantee
 
-GRIDS = (10, 20, 40, 80, 100, 200)
+GRIDS = (10, 50, 100, 200, 400)
+REFERENCE_N = 200
 
 
-def run(n: int, coarse: bool, solver: HiGHS) -> dict:
+def _run(n: int, program: str, symmetric: bool, time_limit: float) -> dict:
+    """One LP, in a child process: sizes, times, peak memory and value."""
     start = time.perf_counter()
     env, mechanism = first_price_auction(n)
-    tables = PayoffTables.of(env, mechanism)
     setup = time.perf_counter() - start
-    result = solve_guarantee(tables, coarse=coarse, solver=solver)
-    return {"n": n, "setup": setup, "build": result.build_seconds, "solve": result.solution.seconds,
-            "value": result.value, "status": str(result.status), "lp": str(result.lp_status),
-            "variables": result.sizes["variables"], "nonzeros": result.sizes["nonzeros"]}
+    cpu = time.process_time()
+    result = guarantee(env, mechanism, coarse=program == "Gc", symmetric=None if symmetric else False,
+                       solver=HiGHS(time_limit=time_limit))
+    return {"setup": setup, "build": result.build_seconds, "solve": result.solution.seconds,
+            "cpu": time.process_time() - cpu,
+            "value": None if result.value is None else float(result.value), "status": str(result.status),
+            "variables": result.sizes["variables"], "rows": result.sizes["constraints"],
+            "nonzeros": result.sizes["nonzeros"],
+            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def _child(queue, *args) -> None:
+    try:
+        queue.put(_run(*args))
+    except Exception as error:  # report, do not hang the parent
+        queue.put({"error": f"{type(error).__name__}: {error}"})
+
+
+def run(n: int, program: str, symmetric: bool, time_limit: float) -> dict:
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    process = context.Process(target=_child, args=(queue, n, program, symmetric, time_limit))
+    process.start()
+    row = queue.get()
+    process.join()
+    return row
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, nargs="+", default=list(GRIDS))
-    parser.add_argument("--coarse", action="store_true", help="coarse guarantee instead of G")
+    parser.add_argument("--programs", nargs="+", choices=("G", "Gc"), default=["G", "Gc"])
+    parser.add_argument("--reference-n", type=int, default=REFERENCE_N,
+                        help="run the plain reference (full LP, dual simplex) for n up to this")
     parser.add_argument("--time-limit", type=float, default=900.0, help="HiGHS time limit per LP (s)")
     args = parser.parse_args(argv)
-    solver = HiGHS(time_limit=args.time_limit)
-    program = "Gc (coarse)" if args.coarse else "G (BCE)"
-    print(f"First-price auction, 2 bidders, common value; {program}; HiGHS dual simplex; "
-          f"{os.cpu_count()} cores, Python {platform.python_version()}")
-    header = f"{'n':>5} {'variables':>10} {'nonzeros':>11} {'setup s':>8} {'build s':>8} {'solve s':>9}  " \
-             f"{'value':>16}  {'status'}"
+    print(f"First-price auction, 2 bidders, common value; irmd: symmetric LP, HiGHS dual simplex; reference: "
+          f"full LP, HiGHS dual simplex; {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"load {os.getloadavg()[0]:.2f}")
+    header = (f"{'n':>4} {'prog':>4} {'variables':>9} {'rows':>7} {'nonzeros':>10} {'build s':>7} {'solve s':>8} "
+              f"{'cpu s':>7} {'peak MB':>7} {'value':>15} {'status':>9} | {'ref vars':>8} {'ref s':>7} {'ref cpu':>7} "
+              f"{'ref MB':>6} "
+              f"{'ratio':>6} {'|dv|':>7}")
     print(header)
     print("-" * len(header))
     for n in args.n:
-        row = run(n, args.coarse, solver)
-        value = "-" if row["value"] is None else f"{float(row['value']):.12f}"
-        print(f"{row['n']:>5} {row['variables']:>10} {row['nonzeros']:>11} {row['setup']:>8.3f} {row['build']:>8.3f} "
-              f"{row['solve']:>9.3f}  {value:>16}  {row['status']} ({row['lp']})", flush=True)
-    # build only: more than 10^5 variables
-    env, mechanism = first_price_auction(223)
-    tables = PayoffTables.of(env, mechanism)
-    Guarantee2LP(args.coarse).apply(tables)          # first call pays for fresh memory pages
-    start = time.perf_counter()
-    lp, _ = Guarantee2LP(args.coarse).apply(tables)
-    print(f"build only, n = 223: {lp.n_cols} variables, {lp.nnz} nonzeros, built in "
-          f"{time.perf_counter() - start:.3f} s")
+        for program in args.programs:
+            row = run(n, program, True, args.time_limit)
+            if "error" in row:
+                print(f"{n:>4} {program:>4} {row['error']}", flush=True)
+                continue
+            reference = run(n, program, False, args.time_limit) if n <= args.reference_n else None
+            value = "-" if row["value"] is None else f"{row['value']:.12f}"
+            line = (f"{n:>4} {program:>4} {row['variables']:>9} {row['rows']:>7} {row['nonzeros']:>10} "
+                    f"{row['build']:>7.2f} {row['solve']:>8.2f} {row['cpu']:>7.2f} {row['peak_mb']:>7.0f} {value:>15} "
+                    f"{row['status']:>9} | ")
+            if reference is None or "error" in reference:
+                line += "-" if reference is None else reference["error"]
+            else:
+                mine = row["build"] + row["solve"]
+                theirs = reference["build"] + reference["solve"]
+                dv = (abs(row["value"] - reference["value"])
+                      if row["value"] is not None and reference["value"] is not None else float("nan"))
+                line += (f"{reference['variables']:>8} {theirs:>7.2f} {reference['cpu']:>7.2f} "
+                         f"{reference['peak_mb']:>6.0f} {theirs / max(mine, 1e-9):>6.2f} {dv:>7.1e}")
+            print(line, flush=True)
+    print(f"load at the end {os.getloadavg()[0]:.2f}")
     return 0
 
 

@@ -174,7 +174,7 @@ def test_rule_parsing():
 def test_sizes_are_refused_before_building():
     sizes = auction_sizes("all-pay", 10, 3)
     assert sizes == {"profiles": 1331, "outcomes": 99, "mechanism_entries": 1331 * 99,
-                     "lp_nonzeros": 3 * 121 * 121 * 2, "denominator": 6 * 3}
+                     "lp_nonzeros": 121 * 66 * 2, "denominator": 6 * 3}
     with pytest.raises(ParameterError, match="does not fit 64-bit integers"):
         standard_auction("mix:1/999999937,0,999999936/999999937", 1, 20)
     with pytest.raises(ParameterError, match=r"needs 128962402 outcome probabilities \(limit"):

@@ -17,6 +17,9 @@ Lagrangian coefficient (the strategic virtual objective of M under alpha)::
 
 The coarse guarantee keeps one obedience row per (i, a_i'): deviating to a_i' whatever
 is recommended, with multiplier alpha_i(a_i') (002, before Corollary 1).
+
+A symmetric mechanism (the standard auctions) is solved over symmetric sigma by default
+(:mod:`.symmetry`: same value, about half the LP for two agents, and a certificate that maps back).
 """
 from __future__ import annotations
 
@@ -27,6 +30,7 @@ import numpy as np
 from ..lp import MAX_EXACT_DIMENSION, HiGHS, LPData, Reduction, RowAssembler
 from .chain import ChainResult, solve_chain
 from .model import FiniteEnvironment, FiniteMechanism
+from .symmetry import SymmetricGuarantee2LP, symmetric_tables
 
 
 @dataclass(frozen=True, eq=False)
@@ -169,17 +173,23 @@ class GuaranteeResult(ChainResult):
 
 
 def solve_guarantee(tables: PayoffTables, *, coarse: bool = False, exact_tables=None, solver: HiGHS | None = None,
-                    max_exact_dimension: int = MAX_EXACT_DIMENSION) -> GuaranteeResult:
+                    max_exact_dimension: int = MAX_EXACT_DIMENSION, symmetric: bool = False) -> GuaranteeResult:
     """Solve the guarantee LP of float payoff ``tables``.
 
     ``exact_tables`` (a callable returning exact :class:`PayoffTables`, or the tables
-    themselves) asks for an exact certificate from the optimal basis.
+    themselves) asks for an exact certificate from the optimal basis.  ``symmetric=True``
+    solves the LP over symmetric σ (:mod:`.symmetry`); the caller vouches that the
+    mechanism is symmetric (:func:`~.symmetry.symmetric_tables` checks it exactly).
     """
-    out = solve_chain(Guarantee2LP(coarse), tables, exact_tables, solver, max_exact_dimension)
+    reduction = SymmetricGuarantee2LP(coarse) if symmetric else Guarantee2LP(coarse)
+    out = solve_chain(reduction, tables, exact_tables, solver, max_exact_dimension)
     program = "coarse_guarantee" if coarse else "guarantee"
     named, lam = out.named or {}, None
     if out.exact_tables is not None:
         lam = strategic_lagrangian(out.exact_tables.U, out.exact_tables.W, named["alpha"], coarse)
+    elif out.named is not None and symmetric:
+        # the reduced LP's reduced costs are per orbit; lambda is the full Lagrangian of the mapped-back alpha
+        lam = strategic_lagrangian(tables.U, tables.W, named["alpha"], coarse)
     elif out.named is not None:
         lam = out.solution.col_dual.reshape(tables.W.shape) + named["v"]
     return GuaranteeResult(program, named.get("sigma"), named.get("v"), named.get("alpha"), lam,
@@ -187,8 +197,13 @@ def solve_guarantee(tables: PayoffTables, *, coarse: bool = False, exact_tables=
 
 
 def guarantee(env: FiniteEnvironment, mechanism: FiniteMechanism, *, coarse: bool = False, exact: bool = False,
-              solver: HiGHS | None = None, max_exact_dimension: int = MAX_EXACT_DIMENSION) -> GuaranteeResult:
+              solver: HiGHS | None = None, max_exact_dimension: int = MAX_EXACT_DIMENSION,
+              symmetric: bool | None = None) -> GuaranteeResult:
     """G(M) (or the coarse guarantee) of a validated finite mechanism.
+
+    ``symmetric``: False solves the full LP; None restricts it to symmetric σ when the mechanism
+    is symmetric (decided exactly; same value, about half the variables and rows, see
+    :mod:`.symmetry`); True insists and raises ValueError for an asymmetric mechanism.
 
     Examples
     --------
@@ -196,7 +211,12 @@ def guarantee(env: FiniteEnvironment, mechanism: FiniteMechanism, *, coarse: boo
     >>> env, mechanism = first_price_auction(10)
     >>> str(guarantee(env, mechanism, exact=True).value)  # doctest: +SKIP
     """
+    if symmetric is not False:
+        found = symmetric_tables(env, mechanism)
+        if symmetric and not found:
+            raise ValueError("symmetric=True, but the mechanism's payoffs are not symmetric in the agents")
+        symmetric = found
     tables = PayoffTables.of(env, mechanism)
     exact_tables = (lambda: PayoffTables.of(env, mechanism, exact=True)) if exact else None
     return solve_guarantee(tables, coarse=coarse, exact_tables=exact_tables, solver=solver,
-                           max_exact_dimension=max_exact_dimension)
+                           max_exact_dimension=max_exact_dimension, symmetric=symmetric)

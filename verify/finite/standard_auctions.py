@@ -166,8 +166,13 @@ def auction_sizes(rule, n: int, bidders: int = 2) -> dict:
     rule = parse_rule(rule)
     profiles = (n + 1) ** bidders
     outcomes = bidders * _payers(rule, bidders) * (n + 1)
-    # obedience rows (i, a_i, a_i'): one coefficient per (a_-i, theta); two states
-    nonzeros = bidders * (n + 1) ** 2 * (n + 1) ** (bidders - 1) * 2
+    # guarantee() solves these auctions (symmetric in the bidders) over symmetric BCE (.symmetry): agent 0's
+    # obedience rows (a_0, a_0'), one coefficient per multiset of the others' bids and state; two states.
+    # The coarse LP's rows (a_0') cover every orbit, (n+1) C(n+N, N) 2 coefficients: never more.
+    if bidders > 1:
+        nonzeros = (n + 1) ** 2 * math.comb(n + bidders - 1, bidders - 1) * 2
+    else:
+        nonzeros = (n + 1) ** 2 * 2
     return {"profiles": profiles, "outcomes": outcomes, "mechanism_entries": profiles * outcomes,
             "lp_nonzeros": nonzeros, "denominator": _lottery_denominator(rule, bidders)}
 
