@@ -1,5 +1,16 @@
 """irmd's status vocabulary: checks, verdicts, linear programs, comparisons.
 
+==================  =====================================================================
+:class:`Status`     how a check or a claim ended (proved, confirmed, refuted, inconclusive)
+:class:`Verdict`    the verdict on a candidate, with its exit code
+:class:`PointStatus`  one point of a sweep: a verdict, or error
+:class:`LPStatus`   how a linear program's solve ended, with its groups
+:class:`Order`      whether a bounding program's bounds bracket the analytic value
+:class:`EquationVerdict`  a paper's display against irmd's derivation of it
+==================  =====================================================================
+
+Every member prints as the word the command line and the JSON show.
+
 A check ends in one of four statuses and they are never blurred:
 
 proved        exact symbolic identity or inequality, with the steps
@@ -107,6 +118,25 @@ class EquationVerdict(TextEnum):
     DIFFERS = "differs"
     GARBLED = "garbled transcription"
     NOT_CHECKABLE = "not checkable"
+
+
+class PointStatus(TextEnum):
+    """The status of one point of a sweep: its certificate's verdict, or ``error`` when it could not be verified."""
+
+    VERIFIED = "verified"
+    CONFIRMED = "confirmed"
+    REFUTED = "refuted"
+    INCONCLUSIVE = "inconclusive"
+    ERROR = "error"
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_BAD_INPUT if self is PointStatus.ERROR else Verdict(self.value).exit_code
+
+
+#: Weakest first: the status of a whole sweep is the first of these that any point has.
+WEAKEST_FIRST = (PointStatus.ERROR, PointStatus.REFUTED, PointStatus.INCONCLUSIVE, PointStatus.CONFIRMED,
+                 PointStatus.VERIFIED)
 
 
 class Order(TextEnum):

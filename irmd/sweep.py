@@ -69,7 +69,7 @@ from irmd.verify import verify
 from .candidate_files import check_symbolic_sizes, load_candidate_source, read_candidate_file
 from .errors import InputError, ParameterError
 from .numbers import decimal_string, parse_exact
-from .status import EXIT_BAD_INPUT, TextEnum, Verdict
+from .status import WEAKEST_FIRST, PointStatus, Verdict
 
 #: Largest number of points in one sweep (a guard against typos such as N=1..10000000).
 MAX_POINTS = 100_000
@@ -79,25 +79,6 @@ CONNECT_TIMEOUT = 10.0
 #: 60 bytes; a server of another protocol gives text whose first 8 bytes read as an absurd length.
 _HANDSHAKE_BYTES = 1 << 16
 
-
-class PointStatus(TextEnum):
-    """The status of one point: the certificate's verdict, or ``error`` when it could not be verified."""
-
-    VERIFIED = "verified"
-    CONFIRMED = "confirmed"
-    REFUTED = "refuted"
-    INCONCLUSIVE = "inconclusive"
-    ERROR = "error"
-
-
-    @property
-    def exit_code(self) -> int:
-        return EXIT_BAD_INPUT if self is PointStatus.ERROR else Verdict(self.value).exit_code
-
-
-#: Weakest first: the status of a whole sweep is the first of these that any point has.
-WEAKEST_FIRST = (PointStatus.ERROR, PointStatus.REFUTED, PointStatus.INCONCLUSIVE, PointStatus.CONFIRMED,
-                 PointStatus.VERIFIED)
 
 Progress = Callable[[int, int, "SweepRow"], None]
 

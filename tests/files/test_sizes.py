@@ -13,7 +13,8 @@ from irmd.analytic.library import build
 from irmd.candidate_files import MAX_EXPANSION_BYTES, check_symbolic_sizes, expansion_bytes
 from irmd.cli import main
 from irmd.errors import ParameterError
-from irmd.sweep import BuiltinSpec, PointStatus, SweepOptions, run_point
+from irmd.status import PointStatus
+from irmd.sweep import BuiltinSpec, SweepOptions, run_point
 
 
 def test_the_estimate_grows_with_the_exponent_and_the_terms():
