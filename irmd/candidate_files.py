@@ -84,6 +84,7 @@ from typing import Callable, Mapping
 import sympy as sp
 
 from irmd.analytic.candidate import Candidate
+from irmd.analytic.parameters import Parameter
 
 from .budget import time_budget
 from .errors import BudgetExceeded, InputError, ParameterError
@@ -297,37 +298,6 @@ def _probe_main(data: dict) -> None:
 
 
 # ---------------------------------------------------------------------- parameters
-@dataclass(frozen=True)
-class FileParameter:
-    """A free parameter of a candidate function: name, kind and default (as text; None if required)."""
-
-    name: str
-    kind: str               # "integer" | "number" | "boolean" | "text" | "fixed"
-    default: str | None
-    required: bool = False
-
-    def parse(self, text):
-        """The value handed to the function for the user's ``text``."""
-        what = f"parameter {self.name}"
-        if self.kind == "fixed":
-            raise ParameterError(f"{what} has a default of a type --param cannot give; change it in the file")
-        if self.kind == "text":
-            return str(text)
-        if self.kind == "boolean":
-            word = str(text).strip().lower()
-            if word in ("true", "1", "yes"):
-                return True
-            if word in ("false", "0", "no"):
-                return False
-            raise ParameterError(f"{what} must be true or false, got {text!r}")
-        value = parse_exact(text, what)
-        if self.kind == "integer":
-            if not value.is_Integer:
-                raise ParameterError(f"{what} must be an integer, got {text}")
-            return int(value)
-        return value
-
-
 def _describe_default(value) -> tuple[str, str | None]:
     """(kind, default text) of a parameter from its default value."""
     if value is None:
@@ -349,7 +319,7 @@ def _describe_default(value) -> tuple[str, str | None]:
     return "fixed", None
 
 
-def signature_parameters(function: Callable) -> tuple[tuple[FileParameter, ...], bool]:
+def signature_parameters(function: Callable) -> tuple[tuple[Parameter, ...], bool]:
     """The parameters of a candidate function, and whether it accepts extra keywords (``**kwargs``)."""
     try:
         signature = inspect.signature(function)
@@ -364,12 +334,12 @@ def signature_parameters(function: Callable) -> tuple[tuple[FileParameter, ...],
             continue
         if p.default is p.empty:
             kind = "integer" if p.annotation in (int, "int") else "number"
-            out.append(FileParameter(p.name, kind, None, required=True))
+            out.append(Parameter(p.name, kind, None, required=True))
             continue
         kind, default = _describe_default(p.default)
         if kind == "number" and p.annotation in (int, "int"):
             kind = "integer"
-        out.append(FileParameter(p.name, kind, default))
+        out.append(Parameter(p.name, kind, default))
     return tuple(out), extra
 
 
@@ -385,7 +355,7 @@ class CandidateFile:
     path: str
     source: bytes
     entry: object
-    parameters: tuple[FileParameter, ...]
+    parameters: tuple[Parameter, ...]
     accepts_extra: bool
     module_name: str
 
@@ -397,12 +367,12 @@ class CandidateFile:
     def name(self) -> str:
         return Path(self.path).name
 
-    def parameter(self, name: str) -> FileParameter:
+    def parameter(self, name: str) -> Parameter:
         for p in self.parameters:
             if p.name == name:
                 return p
         if self.accepts_extra:
-            return FileParameter(name, "number", None)
+            return Parameter(name, "number", None)
         if not self.is_function:
             raise ParameterError(f"{self.name} exposes a fixed candidate without parameters; define "
                                  f"`def {ENTRY_POINT}(...)` with keyword defaults to take --param")

@@ -12,32 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Mapping
 
-import sympy as sp
-
 from irmd.errors import ParameterError, UnknownNameError
-from irmd.numbers import parse_exact
 
+from ..parameters import Parameter
 from ..shapes import ClosedForms
-
-
-@dataclass(frozen=True)
-class Parameter:
-    """A parameter of a built-in: name, type, default, description and a validity test."""
-
-    name: str
-    kind: str                 # "integer" | "number"
-    default: str | None       # None: chosen by the builder ("auto")
-    description: str
-    check: Callable[[sp.Rational], str | None] = lambda value: None
-
-    def parse(self, text) -> sp.Rational:
-        value = parse_exact(text, f"parameter {self.name}")
-        if self.kind == "integer" and not value.is_Integer:
-            raise ParameterError(f"parameter {self.name} must be an integer, got {text}")
-        problem = self.check(value)
-        if problem:
-            raise ParameterError(f"parameter {self.name} = {text}: {problem}")
-        return value
 
 
 @dataclass(frozen=True)
