@@ -9,7 +9,7 @@ from irmd.analytic.candidate import Candidate
 from irmd.analytic.constants import solve_constants
 from irmd.analytic.resolve import resolve
 from irmd.budget import Budget
-from irmd.errors import CandidateError, InputError
+from irmd.errors import BudgetExceeded, CandidateError, InputError
 from irmd.status import Status
 
 from .certificate import Certificate, CheckResult, verdict
@@ -102,6 +102,9 @@ def verify(
             result = check.run(run)
         except (CandidateError, InputError):
             raise
+        except BudgetExceeded as error:  # a time budget no step of the check caught: undecided, not a crash
+            result = CheckResult(check.name, check.title, Status.INCONCLUSIVE,
+                                 f"ran out of its time budget ({error})", dps)
         except Exception as error:  # noqa: BLE001 - a crashing check must not pass silently
             result = CheckResult(check.name, check.title, Status.INCONCLUSIVE,
                                  f"internal error in this check ({type(error).__name__}: {error}); please report",

@@ -5,8 +5,12 @@ import time
 import pytest
 import sympy as sp
 
+from irmd.analytic.library import build
 from irmd.budget import time_budget
 from irmd.errors import BudgetExceeded
+from irmd.status import Status, Verdict
+from irmd.verify import verify
+from irmd.verify.checks import ordered_checks
 
 
 def _hard():
@@ -89,3 +93,18 @@ def test_finished_body_is_not_interrupted_later():
         with time_budget(0.2):
             _spin(60)
     time.sleep(1.5)  # nor deliver after the body has ended
+
+
+def test_a_budget_no_step_caught_makes_its_check_inconclusive_not_a_crash(monkeypatch):
+    """BudgetExceeded is a BaseException (sympy's `except Exception` must not swallow it): verify() still
+    turns one that escapes a check into that check's inconclusive result."""
+    check = next(c for c in ordered_checks() if c.name == "svo.slackness")
+
+    def exhausted(run):
+        raise BudgetExceeded("hypergeometric functions in closed form")
+
+    monkeypatch.setattr(type(check), "run", lambda self, run: exhausted(run))
+    certificate = verify(build("common-value-auction", {"N": "2"}), dps=15, symbolic=False)
+    result = next(r for r in certificate.checks if r.name == "svo.slackness")
+    assert result.status is Status.INCONCLUSIVE and "time budget" in result.detail
+    assert certificate.status is Verdict.INCONCLUSIVE

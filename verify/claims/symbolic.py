@@ -98,9 +98,12 @@ def _known_relations(claim: Claim, ctx: DecisionContext):
         if has_neighbours:
             forms.append((contiguous_1f1(constant.equation), contiguous_1f1, "with the contiguous 1F1 relation, "))
         if constant.equation.has(sp.hyper) or claim.expr.has(sp.hyper):
-            with ctx.budget.step("hypergeometric functions in closed form"):
-                expanded = sp.hyperexpand(constant.equation)
-            forms.append((expanded, lambda expr: _hyperexpanded(expr, ctx), "with 1F1 in closed form, "))
+            try:
+                with ctx.budget.step("hypergeometric functions in closed form"):
+                    expanded = sp.hyperexpand(constant.equation)
+                forms.append((expanded, lambda expr: _hyperexpanded(expr, ctx), "with 1F1 in closed form, "))
+            except BudgetExceeded:   # the other forms are still worth trying
+                pass
         for equation, prepare, how in forms:
             for atom in equation.atoms(sp.Function):
                 if not atom.has(constant.symbol):
