@@ -120,6 +120,7 @@ def test_three_explicit_agents_are_drawn_along_two_slices(tmp_path):
     assert gap.kind == "curves" and [label for label, _ in gap.values] == [
         "equal actions", "x_1 = Σx, others at the lower bound"]
     assert gap.max_abs == 0
+    assert len(integrand.values) == 2
     for _, values in integrand.values:           # max_c gamma = sigma = e^-Σx on both slices
         assert np.allclose(values, np.exp(-integrand.axis), rtol=1e-12)
     assert [p.name for p in plot_residuals(certificate, tmp_path / "plots")] == ["svo.png", "ivo.png", "pde.png"]

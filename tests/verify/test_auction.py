@@ -8,7 +8,7 @@ from scipy.special import gammaincc
 from irmd.analytic.library import build
 from irmd.analytic.library.auction import common_value_auction, ybar
 from irmd.analytic.special import ErlangCDF
-from irmd.status import Verdict
+from irmd.status import Status, Verdict
 from irmd.verify import verify
 
 from ..helpers import assert_verified
@@ -73,6 +73,9 @@ def test_large_n_with_a_wrong_level_is_not_verified(n):
     wrong = n * ErlangCDF(n, ybar) / ybar + 1 - ErlangCDF(n - 1, ybar) + sp.Rational(1, 10**30)
     certificate = verify(common_value_auction(n, "1/2", L1=wrong), dps=50)
     assert certificate.status is not Verdict.VERIFIED, certificate.summary()
+    # ... and it is T's boundedness that fails, not some other check
+    feasibility = certificate.check("mechanism.feasibility")
+    assert feasibility.status in (Status.REFUTED, Status.INCONCLUSIVE), certificate.summary()
 
 
 def test_precision_does_not_leak_and_is_reported():

@@ -50,8 +50,10 @@ def claim(kind, expr):
 def test_statuses(kind, expr, expected):
     evidence = decide(claim(kind, expr), context())
     assert evidence.status is expected, (evidence.method, evidence.note)
-    if expected is Status.REFUTED:
-        assert evidence.witness and y in evidence.witness
+    # A witness exactly when refuted, with the claim's variable (and no witness otherwise).
+    refuted = expected is Status.REFUTED
+    assert (evidence.witness is not None) is refuted, evidence.witness
+    assert set(evidence.witness or {}) == ({y} if refuted else set()), evidence.witness
 
 
 def test_numeric_only_never_proves():

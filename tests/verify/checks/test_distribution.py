@@ -1,0 +1,21 @@
+"""information.distribution (verify/checks/distribution.py): the densities are non-negative and
+their masses are the prior.
+
+Each wrong case of ``soundness_cases`` whose first ``caught_by`` check is of this family
+runs here, once in the suite; correct candidates must keep the family's checks PROVED.
+"""
+import pytest
+
+from .common import assert_caught, assert_family_proved, wrong_cases
+
+CHECKS = ("information.distribution",)
+
+
+@pytest.mark.parametrize("name", wrong_cases("distribution"))
+def test_wrong_candidate_is_caught_by_its_check(name):
+    assert_caught(name)
+
+
+@pytest.mark.parametrize("name, checks", [("template mu1=1/2", CHECKS), ("N=2 symmetric", CHECKS)])
+def test_correct_candidate_keeps_the_checks_proved(name, checks):
+    assert_family_proved(name, checks)

@@ -1,0 +1,21 @@
+"""svo.jumps (verify/checks/slackness.py): where the mechanism jumps, the singular SVO term is
+non-negative.
+
+Each wrong case of ``soundness_cases`` whose first ``caught_by`` check is of this family
+runs here, once in the suite; correct candidates must keep the family's checks PROVED.
+"""
+import pytest
+
+from .common import assert_caught, assert_family_proved, wrong_cases
+
+CHECKS = ("svo.jumps",)
+
+
+@pytest.mark.parametrize("name", wrong_cases("jumps"))
+def test_wrong_candidate_is_caught_by_its_check(name):
+    assert_caught(name)
+
+
+@pytest.mark.parametrize("name, checks", [("template mu1=1/2", CHECKS), ("N=2 symmetric", CHECKS)])
+def test_correct_candidate_keeps_the_checks_proved(name, checks):
+    assert_family_proved(name, checks)
