@@ -18,9 +18,10 @@ from .document import render
 from .notebook import candidate_latex, certificate_latex, certificate_markdown
 
 
-def to_latex(certificate) -> str:
-    """The certificate's derivation as a standalone LaTeX document."""
-    return render(certificate_derivation(certificate))
+def to_latex(certificate, short: bool = False) -> str:
+    """The certificate's derivation as a standalone LaTeX document (``short``: irmd's own steps in an
+    appendix, for pasting into a paper)."""
+    return render(certificate_derivation(certificate, short))
 
 
 __all__ = ["to_latex", "certificate_markdown", "certificate_latex", "candidate_latex"]

@@ -446,7 +446,11 @@ def verifier_steps(lhs, e, shown=()) -> tuple | None:
     return Chain(tuple(steps))
 
 
-def check_section(doc: Derivation, result, model, candidate) -> None:
+def check_section(doc: Derivation, result, model, candidate, appendix: list | None = None) -> None:
+    """One check: its verdict, and per claim the papers'-notation chain, irmd's own steps and the status.
+
+    With ``appendix`` (the short form), irmd's own steps go there, under the claim's name, instead.
+    """
     sec = doc.section(r"\texttt{%s}: %s" % (escape(result.name), text_tex(result.title)), level=2)
     sec.add(Verdict(result.status, text_tex(result.detail)))
     for k, e in enumerate(result.evidence, start=1):
@@ -477,7 +481,9 @@ def check_section(doc: Derivation, result, model, candidate) -> None:
             shown = [expr for expr, _ in reduction.steps]
         if claim.expr != 0 and (e.steps or counterpart is None):
             chain = verifier_steps(lhs, e, shown)
-            if chain is not None:
+            if chain is not None and appendix is not None:
+                appendix.append((rf"\texttt{{{escape(result.name)}}}, claim {k}", chain))
+            elif chain is not None:
                 intro = ("As checked by irmd (definitions substituted):" if counterpart is not None else
                          "As checked by irmd:")
                 sec.add(Paragraph(intro), chain)
@@ -621,8 +627,12 @@ def _counterexample_item(key, value) -> str:
     return f"${formula_tex(str(key))} = {number(value, 12)}$"
 
 
-def certificate_derivation(certificate) -> Derivation:
-    """The derivation (data) of a certificate returned by :func:`irmd.verify.verify`."""
+def certificate_derivation(certificate, short: bool = False) -> Derivation:
+    """The derivation (data) of a certificate returned by :func:`irmd.verify.verify`.
+
+    ``short``: the form to paste into a paper -- the checks show the papers'-notation chains and
+    the verdicts, and irmd's own steps move to an appendix.
+    """
     candidate = certificate.source
     if candidate is None:
         raise InputError("this certificate does not carry its candidate (it was not produced by irmd.verify.verify)")
@@ -640,9 +650,15 @@ def certificate_derivation(certificate) -> Derivation:
     constants_section(doc, candidate, certificate)
     model = objectives_section(doc, candidate, certificate, model)
     doc.section("Checks")
+    appendix = [] if short else None
     for result in certificate.checks:
-        check_section(doc, result, model, candidate)
+        check_section(doc, result, model, candidate, appendix)
     bounds_section(doc, certificate)
+    if appendix:
+        sec = doc.section("Appendix: the verifier's own steps")
+        sec.add(Paragraph("The claims above as irmd checked them, with the definitions substituted."))
+        for title, chain in appendix:
+            sec.add(Paragraph(rf"\emph{{{title}.}}"), chain)
     return doc
 
 

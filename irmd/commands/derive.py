@@ -32,6 +32,9 @@ def register(subparsers):
     p.add_argument("--dps", type=working_dps, default=50, help="working precision in decimal digits (default 50)")
     p.add_argument("-o", "--output", required=True, metavar="FILE.tex", help="LaTeX file to write")
     p.add_argument("--pdf", action="store_true", help="compile FILE.tex to FILE.pdf with latexmk or pdflatex")
+    p.add_argument("--short", action="store_true",
+                   help="the form to paste into a paper: the papers'-notation chains and the verdicts, "
+                        "irmd's own steps in an appendix")
     p.add_argument("--budget", type=positive_seconds, default=120.0, metavar="SECONDS",
                    help="total time budget of symbolic steps (default 120)")
     p.set_defaults(handler=derive_command)
@@ -82,7 +85,7 @@ def derive_command(args) -> int:
         find_engine()  # say how to install TeX before spending time on the verification
     candidate = build_candidate(args.name, args.file, parse_params(args.param))
     certificate = verify(candidate, dps=args.dps, budget_seconds=args.budget)
-    path.write_text(to_latex(certificate))
+    path.write_text(to_latex(certificate, short=args.short))
     print(f"wrote {path} (verdict: {certificate.status.value})")
     if args.pdf:
         _compile(path)
