@@ -217,7 +217,8 @@ def _auction_rule(text: str):
     try:
         return parse_rule(text)
     except ParameterError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
+        # argparse names the option itself: "argument --rule: ..."
+        raise argparse.ArgumentTypeError(str(error).removeprefix("--rule: ")) from None
 
 
 def _auction_rules(args) -> list:
