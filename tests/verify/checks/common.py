@@ -47,8 +47,19 @@ def wrong_cases(family: str) -> list:
 def witness_is_inside(evidence, constants: dict) -> tuple[bool, str]:
     """Whether a refuted claim's witness lies in the box and in the closure of the region of
     its claim (on a surface of side 0 up to a relative 1e-8), with the reason if not."""
-    claim, witness = evidence.claim, evidence.witness
+    claim, witness = evidence.claim, dict(evidence.witness)
     missing = [v for v in claim.variables if v not in witness]
+    surfaces = [surface for surface, side in claim.region if side == 0]
+    if len(missing) == 1 and surfaces:
+        # A claim on a surface is decided on the surface's parametrisation: the witness gives the free
+        # coordinates, and the surface fixes the last one.
+        phi = sp.sympify(surfaces[0].phi)
+        known = {v: sp.Float(str(witness[v]), 40) for v in claim.variables if v in witness}
+        known.update({s: sp.Float(str(constants[s.name]), 40) for s in phi.free_symbols if s.name in constants})
+        roots = [r for r in sp.solve(phi.xreplace(known), missing[0]) if r.is_real]
+        if len(roots) == 1:
+            witness[missing[0]] = roots[0]
+            missing = []
     if missing:
         return False, f"the witness {witness} has no value for {missing}"
     with mpmath.workdps(40):
