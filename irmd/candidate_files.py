@@ -88,6 +88,7 @@ from irmd.analytic.parameters import Parameter
 
 from .budget import time_budget
 from .errors import BudgetExceeded, InputError, ParameterError
+from .memory import largest_fitting
 from .numbers import parse_exact
 
 #: The name a candidate file must define.
@@ -581,13 +582,7 @@ def expansion_bytes(exponent: int, terms_in_base: int) -> int:
 
 
 def _largest_exponent(terms_in_base: int, limit: int) -> int:
-    low, high = 1, 2
-    while expansion_bytes(high, terms_in_base) <= limit:
-        low, high = high, 2 * high
-    while high - low > 1:
-        middle = (low + high) // 2
-        low, high = (middle, high) if expansion_bytes(middle, terms_in_base) <= limit else (low, middle)
-    return low
+    return largest_fitting(lambda n: expansion_bytes(n, terms_in_base), limit) or 1
 
 
 def _size_text(size: float) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+from typing import Callable
 
 from .errors import ParameterError
 
@@ -44,6 +45,22 @@ def parse_size(text: str) -> int:
     if not value >= 2**20:
         raise ParameterError(f"--max-memory: {text} is less than 1 MiB")
     return int(value)
+
+
+def largest_fitting(needed: Callable[[int], int], limit: int) -> int | None:
+    """The largest n >= 1 with ``needed(n) <= limit`` (``needed`` grows with n), None if n = 1 does not fit.
+
+    Doubling then bisection: about 2 log2(n) evaluations of the plan, nothing allocated.
+    """
+    if needed(1) > limit:
+        return None
+    low, high = 1, 2
+    while needed(high) <= limit:
+        low, high = high, 2 * high
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (middle, high) if needed(middle) <= limit else (low, middle)
+    return low
 
 
 def size_text(count: int) -> str:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from irmd.errors import ParameterError
-from irmd.memory import default_limit, size_text
+from irmd.memory import default_limit, largest_fitting, size_text
 
 #: Bytes per grid point for the LP data and the solvers' copies and factorisation (measured
 #: 6.5-8 KB per point for the auction with N = 2).
@@ -40,17 +40,7 @@ def estimated_bytes(agents: int, k: int, top=None) -> int:
 
 def largest_k(agents: int, limit: int, top=None) -> int | None:
     """The largest k whose grid fits ``limit`` (the top fixed, or Y = k), or None if even k = 1 does not."""
-    def fits(k):
-        return estimated_bytes(agents, k, top) <= limit
-    if not fits(1):
-        return None
-    low, high = 1, 2
-    while fits(high):
-        low, high = high, high * 2
-    while high - low > 1:
-        middle = (low + high) // 2
-        low, high = (middle, high) if fits(middle) else (low, middle)
-    return low
+    return largest_fitting(lambda k: estimated_bytes(agents, k, top), limit)
 
 
 def check_fits(agents: int, k: int, top=None, limit: int | None = None) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 
 from irmd.errors import ParameterError
-from irmd.memory import default_limit, size_text
+from irmd.memory import default_limit, largest_fitting, size_text
 
 from .model import FiniteEnvironment, FiniteInformation, FiniteMechanism
 
@@ -47,17 +47,6 @@ def information_reduction_bytes(env: FiniteEnvironment, information: FiniteInfor
     return BYTES_PER_ENTRY * entries
 
 
-def _largest_level(needed, limit: int) -> int | None:
-    """The largest level whose plan fits ``limit`` (plans grow with the level), None if 1 does not."""
-    if needed(1) > limit:
-        return None
-    low, high = 1, 2
-    while needed(high) <= limit:
-        low, high = high, 2 * high
-    while high - low > 1:
-        middle = (low + high) // 2
-        low, high = (middle, high) if needed(middle) <= limit else (low, middle)
-    return low
 
 
 def check_reduction_fits(env: FiniteEnvironment, levels, *, mechanism: FiniteMechanism | None = None,
@@ -75,7 +64,7 @@ def check_reduction_fits(env: FiniteEnvironment, levels, *, mechanism: FiniteMec
         for level in sorted(set(levels), reverse=True):
             if needed(level) <= limit:
                 break
-            fitting = _largest_level(needed, limit)
+            fitting = largest_fitting(needed, limit)
             advice = f"the largest --k that fits is {fitting}" if fitting else "even --k 1 does not fit"
             raise ParameterError(f"--k {level}: the {what} reduction is planned to need {size_text(needed(level))} "
                                  f"of memory, more than the limit {size_text(limit)} (--max-memory); {advice}")
