@@ -67,7 +67,6 @@ import faulthandler
 import hashlib
 import importlib.util
 import inspect
-import math
 import os
 import pickle
 import re
@@ -84,11 +83,11 @@ from typing import Callable, Mapping
 import sympy as sp
 
 from irmd.analytic.candidate import Candidate
+from irmd.analytic.expansion import MAX_EXPANSION_BYTES, largest_expansion, largest_exponent
 from irmd.analytic.parameters import Parameter
 
 from .budget import time_budget
 from .errors import BudgetExceeded, InputError, ParameterError
-from .memory import largest_fitting
 from .numbers import parse_exact
 
 #: The name a candidate file must define.
@@ -565,26 +564,6 @@ def load_candidate_source(path: str, source: bytes, *, cache: bool = False) -> C
 
 
 # ---------------------------------------------------------------------- sizes of symbolic work
-#: Largest memory that expanding one power of a sum, (x_1 + x_2)^n, may need.  The verifier's
-#: simplification expands products (sympy's ``expand``), which writes such a power as its
-#: C(n + m - 1, m - 1) multinomial terms with coefficients of about n log2(m) bits: for bilateral
-#: trade's density y^(-h/g) with h = 10^6 that is 10^6 terms of 60 KB each, far past any machine.
-MAX_EXPANSION_BYTES = 2**28
-#: Bytes of one term of an expansion besides its coefficient (a sympy Mul of a few powers, and
-#: sympy's caches): 1.5 to 4 KB were measured expanding (x_1 + x_2)^(-n) for n = 20000 and 5000.
-_TERM_BYTES = 2048
-
-
-def expansion_bytes(exponent: int, terms_in_base: int) -> int:
-    """Memory (bytes, estimated) of the multinomial expansion of a ``terms_in_base``-term sum to ``exponent``."""
-    n, m = abs(int(exponent)), int(terms_in_base)
-    return math.comb(n + m - 1, m - 1) * (int(n * math.log2(m)) // 8 + _TERM_BYTES)
-
-
-def _largest_exponent(terms_in_base: int, limit: int) -> int:
-    return largest_fitting(lambda n: expansion_bytes(n, terms_in_base), limit) or 1
-
-
 def _size_text(size: float) -> str:
     for unit, scale in (("TiB", 2**40), ("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
         if size >= scale:
@@ -619,22 +598,17 @@ def check_symbolic_sizes(candidate, limit: int | None = None) -> None:
     limit = MAX_EXPANSION_BYTES if limit is None else limit
     worst = None
     for where, expr in _candidate_expressions(candidate):
-        for power in sp.sympify(expr).atoms(sp.Pow):
-            base, exponent = power.as_base_exp()
-            # sympy expands the integer part of a rational exponent (a^(7/2) = a^3 a^(1/2)).
-            if not isinstance(base, sp.Add) or not exponent.is_Rational or abs(exponent) < 2:
-                continue
-            size = expansion_bytes(int(abs(exponent)), len(base.args))
-            if size > limit and (worst is None or size > worst[0]):
-                worst = (size, where, base, exponent)
+        largest = largest_expansion(expr)
+        if largest is not None and largest[0] > limit and (worst is None or largest[0] > worst[0]):
+            worst = (*largest, where)
     if worst is None:
         return
-    size, where, base, exponent = worst
+    size, base, exponent, where = worst
     params = ", ".join(f"{k}={v}" for k, v in getattr(candidate, "parameter_values", {}).items())
     raise ParameterError(
         f"{candidate.name}{' ' + params if params else ''}: {where} contains ({base})^({exponent}), whose symbolic "
         f"expansion would need about {_size_text(size)}, more than the limit of {_size_text(limit)} (a power of "
-        f"a {len(base.args)}-term sum fits up to the exponent {_largest_exponent(len(base.args), limit)}); "
+        f"a {len(base.args)}-term sum fits up to the exponent {largest_exponent(len(base.args), limit)}); "
         "choose parameters that give a smaller exponent")
 
 

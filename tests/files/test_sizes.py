@@ -9,8 +9,9 @@ from types import SimpleNamespace
 import pytest
 import sympy as sp
 
+from irmd.analytic.expansion import MAX_EXPANSION_BYTES, expansion_bytes
 from irmd.analytic.library import build
-from irmd.candidate_files import MAX_EXPANSION_BYTES, check_symbolic_sizes, expansion_bytes
+from irmd.candidate_files import check_symbolic_sizes
 from irmd.cli import main
 from irmd.errors import ParameterError
 from irmd.status import PointStatus

@@ -6,7 +6,7 @@ import sympy as sp
 from irmd.analytic.constants import Constant
 from irmd.budget import Budget
 from irmd.status import Status
-from irmd.verify.claims import Claim, ClaimKind, DecisionContext, decide
+from irmd.verify.claims import Claim, ClaimKind, DecisionContext, decide, simplify_steps
 from irmd.verify.regions import Surface
 from irmd.verify.sampling import Box
 
@@ -123,3 +123,12 @@ def test_the_numeric_search_does_not_climb_off_a_surface():
                        surfaces=(surface,))
     evidence = decide(on_surface, context(symbolic=False))
     assert evidence.status is Status.CONFIRMED, evidence
+
+
+def test_a_power_too_large_to_expand_is_not_expanded():
+    """simplify_steps skips an expansion that would exhaust memory (no time budget could stop it)."""
+    x1, x2 = sp.symbols("x1 x2", positive=True)
+    power = (x1 + x2) ** (-10**6)
+    result, steps = simplify_steps(x1 * power + x2 * power, Budget(5.0, 2.0))
+    assert all(step.description != "expand" for step in steps)
+    assert result.has(x1 + x2)

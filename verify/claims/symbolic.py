@@ -5,6 +5,7 @@ from dataclasses import replace
 
 import sympy as sp
 
+from irmd.analytic.expansion import MAX_EXPANSION_BYTES, largest_expansion
 from irmd.analytic.special import (
     EXPAND_MAX_ORDER,
     ErlangCDF,
@@ -52,6 +53,11 @@ def simplify_steps(expr: sp.Expr, budget: Budget) -> tuple[sp.Expr, list[Step]]:
     for description, transform in stages:
         if current == 0:
             break
+        largest = largest_expansion(current)
+        if largest is not None and largest[0] > MAX_EXPANSION_BYTES:
+            # Expanding would exhaust memory before any time budget could stop it: the claim is left
+            # to the steps that do not expand (and to the numeric evidence, which proves nothing).
+            continue
         with budget.step(description):
             new = transform(current)
         if new != current:
