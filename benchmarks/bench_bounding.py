@@ -119,7 +119,7 @@ def print_row(case: str, full: bool, program: str, k: int, row, ratio=None) -> N
     times = "-" if ratio is None else f"{ratio:.1f}"
     print(f"{label(case, full):<30} {program:<9} {k:>3} {row['variables']:>9} {row['rows']:>9} {row['build']:>7.2f} "
           f"{row['solve']:>8.2f} {row['wall']:>8.2f} {row['peak']:>7.0f} {value:>11} {row['certified'] or '-':>12} "
-          f"{gap:>9} {times:>7}  {row['status']}", flush=True)
+          f"{gap:>9} {times:>7}  {row['status']} ({row['solver']})", flush=True)
 
 
 def print_bracket(case: str, rows: dict) -> None:
@@ -140,7 +140,7 @@ def main(argv=None) -> int:
     parser.add_argument("--quick", action="store_true", help="small grids only")
     parser.add_argument("--case", action="append", help="NAME:PARAMS:K, e.g. common-value-auction:N=2:16")
     parser.add_argument("--programs", default="guarantee,potential")
-    parser.add_argument("--solver", default="clarabel")
+    parser.add_argument("--solver", default="auto", help="auto (the default of irmd bounds) or a solver name")
     parser.add_argument("--full", action="store_true", help="no symmetry reduction for the cases themselves")
     parser.add_argument("--timeout", type=float, default=3600.0, help="seconds per program (default 3600)")
     parser.add_argument("--reference-timeout", type=float, default=600.0,

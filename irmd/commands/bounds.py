@@ -68,8 +68,10 @@ def register(subparsers) -> None:
     parser.add_argument("--t-max", default=None, metavar="T",
                         help="transfer bound replacing free transfers; 'free' keeps them free (default: twice the "
                         "candidate mechanism's largest transfer)")
-    parser.add_argument("--solver", default="clarabel",
-                        choices=["clarabel", "highs-ipm", "highs-simplex", "highs-pdlp"])
+    parser.add_argument("--solver", default="auto",
+                        choices=["auto", "clarabel", "highs-ipm", "highs-simplex", "highs-pdlp"],
+                        help="LP solver (default auto: Clarabel for N <= 2, and from N = 3 on PDLP for the "
+                        "guarantee; the README's Speed says why)")
     parser.add_argument("--programs", default="both", choices=["both", "guarantee", "potential"])
     parser.add_argument("--tie-break", default="none", choices=["none", "proportional", "smooth"],
                         help="secondary objective selecting one optimal mechanism of the guarantee LP")
@@ -124,7 +126,7 @@ def _program_line(label, result, dps):
     size = result.size
     return (f"  {label:<16} {_fmt(result.value, dps):>16}  {result.status}\n"
             f"  {'':<16} {size.variables} variables, {size.rows} rows, build {size.build_seconds:.2f} s, "
-            f"solve {size.solve_seconds:.2f} s{', symmetric' if result.symmetric else ''}")
+            f"solve {size.solve_seconds:.2f} s by {result.solver}{', symmetric' if result.symmetric else ''}")
 
 
 def _print_single(result, source, t_text, dps):

@@ -26,7 +26,7 @@ from irmd.status import Order
 from ..extrapolation import Extrapolation, richardson
 from ..lp import SOLVERS, solve
 from .certified import Bracket, describe_conditions
-from .common import number
+from .common import AUTO, number, solver_for
 from .estimate import check_fits
 from .grid import Grid
 from .guarantee_lp import GuaranteeResult
@@ -170,7 +170,7 @@ def make_grid(agents: int, k, top=None) -> Grid:
     return Grid(agents, int(k), top)
 
 
-def compute_bounds(environment, k: int, top=None, t_max=None, solver: str = "clarabel",
+def compute_bounds(environment, k: int, top=None, t_max=None, solver: str = AUTO,
                    programs=PROGRAMS, use_symmetry: bool = True, tie_break: str = "none",
                    analytic=None, transfer_scale: float | None = None, shapes=None,
                    tolerance: float = 1e-6, time_limit: float | None = None,
@@ -187,7 +187,8 @@ def compute_bounds(environment, k: int, top=None, t_max=None, solver: str = "cla
     t_max : float or None
         Replaces free transfer intervals by ``[-t_max, t_max]``; ``None`` keeps them free
         (fine for the guarantee; the potential then needs the PDE to be solvable).
-    solver : {'clarabel', 'highs-ipm', 'highs-simplex', 'highs-pdlp'}
+    solver : {'auto', 'clarabel', 'highs-ipm', 'highs-simplex', 'highs-pdlp'}
+        ``'auto'`` (default) picks per program and number of agents (:func:`.common.solver_for`).
     programs : subset of ('guarantee', 'potential')
     tie_break : {'none', 'proportional', 'smooth'}
         Secondary objective selecting one optimal mechanism (:mod:`.tiebreak`).
@@ -201,8 +202,8 @@ def compute_bounds(environment, k: int, top=None, t_max=None, solver: str = "cla
         Bytes the run may plan to use (default: a share of the machine's memory); a grid estimated
         to need more is refused before anything is built (:mod:`.estimate`).
     """
-    if solver not in SOLVERS:
-        raise ParameterError(f"unknown solver {solver!r}; choose one of {', '.join(SOLVERS)}")
+    if solver not in SOLVERS and solver != AUTO:
+        raise ParameterError(f"unknown solver {solver!r}; choose one of {', '.join((AUTO,) + SOLVERS)}")
     if tie_break not in TIE_BREAKS:
         raise ParameterError(f"unknown tie-break {tie_break!r}; choose one of {', '.join(TIE_BREAKS)}")
     unknown = set(programs) - set(PROGRAMS)
@@ -214,10 +215,12 @@ def compute_bounds(environment, k: int, top=None, t_max=None, solver: str = "cla
     guarantee = potential = None
     if "guarantee" in programs:
         program = build_guarantee(env, grid, use_symmetry)
-        first = read_guarantee(program, solve(program.lp, solver, time_limit, tolerance), tolerance)
-        guarantee = apply_tie_break(program, first, tie_break, solver, tolerance, time_limit=time_limit)
+        chosen = solver_for(solver, "guarantee", grid.agents)
+        first = read_guarantee(program, solve(program.lp, chosen, time_limit, tolerance), tolerance)
+        guarantee = apply_tie_break(program, first, tie_break, chosen, tolerance, time_limit=time_limit)
     if "potential" in programs:
-        potential = solve_potential(env, grid, solver, use_symmetry, time_limit, tolerance)
+        potential = solve_potential(env, grid, solver_for(solver, "potential", grid.agents), use_symmetry,
+                                    time_limit, tolerance)
     lower = guarantee.value if guarantee is not None and guarantee.ok else None
     upper = potential.value if potential is not None and potential.ok else None
     binds = bool(guarantee is not None and guarantee.transfer_shadow_price is not None

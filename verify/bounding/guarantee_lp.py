@@ -34,11 +34,11 @@ from irmd.status import SOLUTION_PRESENT, LPStatus
 
 from ..lp import LPData, LPSolution, solve
 from .certified import CertifiedBound, certify_guarantee
-from .common import Program, ProgramResult, check_recomputed, number, on_grid, shared_fields
+from .common import AUTO, Program, ProgramResult, check_recomputed, number, on_grid, shared_fields, solver_for
 from .grid import Grid
-from .operators import gradient
+from .operators import forward_difference_on_grid, shifted
 from .reduced import ReducedEnvironment
-from .symmetry import reduce
+from .symmetry import Reduction, reduce
 
 
 @dataclass(frozen=True)
@@ -93,56 +93,78 @@ class GuaranteeResult(ProgramResult):
         }
 
 
-def _svo_operators(env: ReducedEnvironment, grid: Grid) -> list[sps.csr_matrix]:
-    """For each state, the P x (d P) matrix of c -> lambda(., theta) - W0[theta]."""
-    P, d = grid.points, env.dimension
-    D = gradient("forward", grid.size, grid.k, grid.agents)
-    eye = sps.identity(P, format="csr")
+def _svo_rows(env: ReducedEnvironment, red: Reduction) -> list[sps.csr_matrix]:
+    """For each state, the R x (reduced) matrix of c -> lambda(., theta) - W0[theta] at the representatives."""
+    grid, points = red.grid, red.points
+    R, d, k, top = red.count, env.dimension, grid.k, grid.size - 1
+    at = np.arange(R)
+    steps = [shifted(points, i, top) for i in range(env.agents)]
+    neighbour = {}  # (agent, coordinate) -> reduced variables at the points one step up
     out = []
     for s in range(env.states):
-        blocks = []
+        rows, cols, vals = [], [], []
         for j in range(d):
-            op = env.W[s, j] * eye
-            for i in range(env.agents):
-                if env.U[i, s, j] != 0:
-                    op = op + env.U[i, s, j] * D[i]
-            blocks.append(op)
-        out.append(sps.hstack(blocks, format="csr"))
+            diagonal = np.full(R, env.W[s, j])
+            for i, (below, moved) in enumerate(steps):
+                u = env.U[i, s, j]
+                if u == 0:
+                    continue
+                diagonal = diagonal - (k * u) * below
+                if (i, j) not in neighbour:
+                    neighbour[i, j] = red.variables_at(moved, j)
+                rows.append(at[below])
+                cols.append(neighbour[i, j])
+                vals.append(np.full(len(moved), k * u))
+            rows.append(at)
+            cols.append(red.variable_table[:, j])
+            vals.append(diagonal)
+        matrix = sps.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+                                shape=(R, red.variables))
+        matrix.sum_duplicates()
+        matrix.eliminate_zeros()
+        out.append(matrix)
     return out
 
 
-def _participation_rows(env: ReducedEnvironment, grid: Grid):
-    """Rows u_i(c(x), theta) >= 0 at the points with x_i = 0, stacked over (i, theta)."""
-    P, d = grid.points, env.dimension
-    idx = grid.indices()
-    mats, lower, points = [], [], []
+def _coordinate_sum(red: Reduction, coefficients: np.ndarray, at: np.ndarray) -> sps.csr_matrix:
+    """Rows sum_j coefficients[j] c_j(x) at the representatives ``at`` (tied coordinates add up)."""
+    used = np.flatnonzero(coefficients)
+    n = len(at)
+    rows = np.repeat(np.arange(n), len(used))
+    cols = red.variable_table[at][:, used].ravel()
+    matrix = sps.csr_matrix((np.tile(coefficients[used], n), (rows, cols)), shape=(n, red.variables))
+    matrix.sum_duplicates()
+    return matrix
+
+
+def _participation_rows(env: ReducedEnvironment, red: Reduction):
+    """Rows u_i(c(x), theta) >= 0 at the representatives with x_i = 0, stacked over (i, theta)."""
+    mats, lower = [], []
     for i in range(env.agents):
-        at_zero = np.flatnonzero(idx[:, i] == 0)
-        sel = sps.csr_matrix((np.ones(len(at_zero)), (np.arange(len(at_zero)), at_zero)), shape=(len(at_zero), P))
+        at_zero = np.flatnonzero(red.points[:, i] == 0)
         for s in range(env.states):
             if not np.any(env.U[i, s]) and env.U0[i, s] >= 0:
                 continue
-            mats.append(sps.hstack([env.U[i, s, j] * sel for j in range(d)], format="csr"))
+            mats.append(_coordinate_sum(red, env.U[i, s], at_zero))
             lower.append(np.full(len(at_zero), -env.U0[i, s]))
-            points.append(at_zero)
     if not mats:
-        return sps.csr_matrix((0, d * P)), np.zeros(0), np.zeros(0, dtype=np.int64)
-    return sps.vstack(mats, format="csr"), np.concatenate(lower), np.concatenate(points)
+        return sps.csr_matrix((0, red.variables)), np.zeros(0)
+    return sps.vstack(mats, format="csr"), np.concatenate(lower)
 
 
 def build(env: ReducedEnvironment, grid: Grid, use_symmetry: bool = True) -> GuaranteeProgram:
-    """Assemble (19) with Kronecker-product operators, compressed by symmetry when possible."""
+    """Assemble (19) at the orbit representatives (every point when the agents are not exchangeable).
+
+    Rows at representatives suffice for a symmetric mechanism: its constraints coincide along orbits.
+    """
     start = time.perf_counter()
     if grid.agents != env.agents:
         raise ValueError(f"grid has {grid.agents} agents, environment {env.agents}")
-    P, d, S = grid.points, env.dimension, env.states
+    S = env.states
     red = reduce(grid, env, use_symmetry)
-    keep = red.representatives
-    E = red.coordinate_expansion
-    nc = E.shape[1]
+    nc, R = red.variables, red.count
     # SVO rows at representatives: lambda_s(x) - L_s >= -W0[s].
-    svo = [op[keep] @ E for op in _svo_operators(env, grid)]
-    R = len(keep)
+    svo = _svo_rows(env, red)
     n_levels = S
     level_cols = sps.vstack([sps.csr_matrix((-np.ones(R), (np.arange(R), np.full(R, s))), shape=(R, S))
                              for s in range(S)], format="csr")
@@ -152,20 +174,17 @@ def build(env: ReducedEnvironment, grid: Grid, use_symmetry: bool = True) -> Gua
     # Simplex factors: sum of their coordinates <= 1 at every representative.
     for b in env.blocks:
         if b.kind == "simplex" and len(b.columns) > 1:
-            rows = sps.hstack([sps.identity(P, format="csr") if j in b.columns else sps.csr_matrix((P, P))
-                               for j in range(d)], format="csr")[keep] @ E
+            member = np.zeros(env.dimension)
+            member[list(b.columns)] = 1.0
+            rows = _coordinate_sum(red, member, np.arange(R))
             blocks.append(sps.hstack([rows, sps.csr_matrix((R, n_levels))], format="csr"))
             lower.append(np.full(R, -np.inf))
             upper.append(np.ones(R))
     # Participation security at x_i = 0 (rows at representatives suffice for symmetric m).
-    part, part_lower, part_points = _participation_rows(env, grid)
+    part, part_lower = _participation_rows(env, red)
     if part.shape[0]:
-        is_rep = np.zeros(P, dtype=bool)
-        is_rep[keep] = True
-        mask = is_rep[part_points]
-        part = part[mask] @ E
         blocks.append(sps.hstack([part, sps.csr_matrix((part.shape[0], n_levels))], format="csr"))
-        lower.append(part_lower[mask])
+        lower.append(part_lower)
         upper.append(np.full(part.shape[0], np.inf))
     A = sps.vstack(blocks, format="csr")
     col_lo, col_hi = env.column_bounds()
@@ -175,8 +194,7 @@ def build(env: ReducedEnvironment, grid: Grid, use_symmetry: bool = True) -> Gua
             # Clarabel's cone (one row per finite bound) smaller.
             col_hi[list(b.columns)] = np.inf
     # Every reduced variable stands for copies of one coordinate, so bounds carry over.
-    coord_of = np.asarray(E.T @ np.repeat(np.arange(d), P)).ravel() / np.asarray(E.sum(axis=0)).ravel()
-    coord_of = np.rint(coord_of).astype(int)
+    coord_of = red.coordinate_of
     c = np.concatenate([np.zeros(nc), -env.prior])
     lp = LPData.from_matrix(c, A, np.concatenate(lower), np.concatenate(upper),
                 np.concatenate([col_lo[coord_of], np.full(n_levels, -np.inf)]),
@@ -198,10 +216,21 @@ def project(env: ReducedEnvironment, c: np.ndarray) -> np.ndarray:
     return c
 
 
+def svo_on_grid(env: ReducedEnvironment, grid: Grid, c: np.ndarray) -> np.ndarray:
+    """lambda(x, theta) (S x P) of a mechanism c (d x P) on the whole grid."""
+    on = c.reshape((env.dimension,) + grid.shape)
+    svo = np.empty((env.states,) + grid.shape)
+    for s in range(env.states):
+        svo[s] = env.W0[s] + np.tensordot(env.W[s], on, axes=1)
+        for i in range(env.agents):
+            if np.any(env.U[i, s]):
+                svo[s] += forward_difference_on_grid(np.tensordot(env.U[i, s], on, axes=1), i, grid.k)
+    return svo.reshape(env.states, -1)
+
+
 def evaluate(env: ReducedEnvironment, grid: Grid, c: np.ndarray):
     """SVO (S x P), levels and participation violation of a mechanism c (d x P)."""
-    flat = c.reshape(-1)
-    svo = np.stack([op @ flat + env.W0[s] for s, op in enumerate(_svo_operators(env, grid))])
+    svo = svo_on_grid(env, grid, c)
     levels = svo.min(axis=1)
     idx = grid.indices()
     worst = 0.0
@@ -212,18 +241,18 @@ def evaluate(env: ReducedEnvironment, grid: Grid, c: np.ndarray):
     return svo, levels, worst
 
 
-def solve_guarantee(env: ReducedEnvironment, grid: Grid, solver: str = "clarabel", use_symmetry: bool = True,
+def solve_guarantee(env: ReducedEnvironment, grid: Grid, solver: str = AUTO, use_symmetry: bool = True,
                     time_limit: float | None = None, tolerance: float = 1e-6,
                     program: GuaranteeProgram | None = None, solution: LPSolution | None = None) -> GuaranteeResult:
     """Build and solve (19); see :class:`GuaranteeResult`.
 
-    Clarabel by default, as in :func:`.api.compute_bounds`: on the auction with N = 2 at k = 12 it
-    took 6 s against 113 s for HiGHS's interior point (no crossover) and 45 s for PDLP (both
-    slower by a wide margin on every grid measured; the README's *Speed* has the table).
+    ``solver="auto"`` picks by the number of agents (:func:`.common.solver_for`): Clarabel for two
+    (on the auction with N = 2 at k = 12 it took 6 s against 113 s for HiGHS's interior point and
+    45 s for PDLP), PDLP from three on; the README's *Speed* has the tables.
     """
     program = program or build(env, grid, use_symmetry)
     if solution is None:
-        solution = solve(program.lp, solver, time_limit, tolerance)
+        solution = solve(program.lp, solver_for(solver, "guarantee", grid.agents), time_limit, tolerance)
     return read_solution(program, solution, tolerance)
 
 
@@ -233,8 +262,8 @@ def read_solution(program: GuaranteeProgram, solution: LPSolution, tolerance: fl
     if solution.status not in SOLUTION_PRESENT:
         return GuaranteeResult(solution.status, solution.message, **common)
     P, d, S = grid.points, env.dimension, env.states
-    nc = red.coordinate_expansion.shape[1]
-    c = (red.coordinate_expansion @ solution.x[:nc]).reshape(d, P)
+    nc = red.variables
+    c = red.expand(solution.x[:nc]).reshape(d, P)
     c = project(env, c)
     svo, levels, violation = evaluate(env, grid, c)
     value = float(env.prior @ levels)
@@ -249,7 +278,7 @@ def read_solution(program: GuaranteeProgram, solution: LPSolution, tolerance: fl
     if solution.row_dual is not None:
         y = np.maximum(solution.row_dual[: program.svo_rows], 0.0).reshape(S, -1)
         # A representative's multiplier covers its whole orbit; spread it evenly.
-        sigma = (y / red.orbit_sizes)[:, red.point_map]
+        sigma = red.expand_points(y / red.orbit_sizes)
     capped = env.capped_columns()
     max_t, price, warnings = None, None, []
     if not certified.certified:
@@ -257,8 +286,7 @@ def read_solution(program: GuaranteeProgram, solution: LPSolution, tolerance: fl
     if capped:
         max_t = float(np.max(np.abs(c[list(capped)])))
         if solution.col_dual is not None:
-            cap_vars = np.isin(np.rint(np.asarray(red.coordinate_expansion.T @ np.repeat(np.arange(d), P)).ravel()
-                                       / np.asarray(red.coordinate_expansion.sum(axis=0)).ravel()), capped)
+            cap_vars = np.isin(red.coordinate_of, capped)
             price = float(np.sum(np.abs(solution.col_dual[:nc][cap_vars])))
         binding = max_t >= env.t_max * (1 - 1e-6)
         if price is not None and price > tolerance * (1 + abs(value)):

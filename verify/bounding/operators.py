@@ -13,10 +13,13 @@ With step :math:`1/k` on :math:`\{0, 1/k, \dots, Y\}` (survey, Section 3.3):
   which turns (14) into the IVO (23)).
 
 The survey prints these with its own typos; the adjoint identity above is what the
-tests check.  Multi-agent operators are Kronecker products (agent 1 slowest).
+tests check.  Multi-agent operators are Kronecker products (agent 1 slowest); the
+programs themselves are assembled at the orbit representatives from :func:`shifted`
+neighbours, and a solution is evaluated on the grid with the array forms.
 """
 from __future__ import annotations
 
+import numpy as np
 import scipy.sparse as sps
 
 
@@ -54,3 +57,31 @@ def gradient(kind: str, size: int, k: int, agents: int) -> list[sps.csr_matrix]:
     one = {"forward": forward_difference, "backward": backward_difference, "adjoint": adjoint_forward_difference}[kind]
     base = one(size, k)
     return [along(base, i, agents) for i in range(agents)]
+
+
+def shifted(points: np.ndarray, axis: int, top: int) -> tuple[np.ndarray, np.ndarray]:
+    """The points (Q x N index tuples) below the top along ``axis``, as a mask, and those points moved up one step."""
+    below = points[:, axis] < top
+    moved = points[below].copy()
+    moved[:, axis] += 1
+    return below, moved
+
+
+def forward_difference_on_grid(values: np.ndarray, axis: int, k: int) -> np.ndarray:
+    r""":math:`\nabla^+` along ``axis`` of an array with the grid's shape (zero at the top)."""
+    out = np.zeros_like(values, dtype=float)
+    lower = [slice(None)] * values.ndim
+    upper = [slice(None)] * values.ndim
+    lower[axis], upper[axis] = slice(None, -1), slice(1, None)
+    out[tuple(lower)] = k * (values[tuple(upper)] - values[tuple(lower)])
+    return out
+
+
+def adjoint_forward_difference_on_grid(values: np.ndarray, axis: int, k: int) -> np.ndarray:
+    r""":math:`\tilde\nabla^+` along ``axis`` of an array with the grid's shape (``-k f`` at the top)."""
+    out = -float(k) * values
+    lower = [slice(None)] * values.ndim
+    upper = [slice(None)] * values.ndim
+    lower[axis], upper[axis] = slice(None, -1), slice(1, None)
+    out[tuple(lower)] += k * values[tuple(upper)]
+    return out

@@ -46,11 +46,11 @@ from irmd.status import INF_OR_UNB, SOLUTION_PRESENT, LPStatus
 
 from ..lp import LPData, LPSolution, solve
 from .certified import CertifiedBound, certify_potential
-from .common import Program, ProgramResult, check_recomputed, number, on_grid, shared_fields
+from .common import AUTO, Program, ProgramResult, check_recomputed, number, on_grid, shared_fields, solver_for
 from .grid import Grid
-from .operators import gradient
+from .operators import adjoint_forward_difference_on_grid, gradient, shifted
 from .reduced import ReducedEnvironment
-from .symmetry import reduce
+from .symmetry import Reduction, reduce
 
 
 class FreeTransferError(InputError):
@@ -106,7 +106,8 @@ class PotentialResult(ProgramResult):
 
 
 def ivo_operators(env: ReducedEnvironment, grid: Grid):
-    """``G0`` (P x S P) and ``[G_j]``: sigma -> a_0(.) and a_j(.), the IVO's constant and coefficients."""
+    """``G0`` (P x S P) and ``[G_j]``: sigma -> a_0(.) and a_j(.), the IVO's constant and coefficients,
+    on the whole grid (Kronecker products; the program itself uses :func:`_ivo_rows`)."""
     P, S = grid.points, env.states
     D = gradient("adjoint", grid.size, grid.k, grid.agents)
     eye = sps.identity(P, format="csr")
@@ -126,18 +127,64 @@ def ivo_operators(env: ReducedEnvironment, grid: Grid):
     return G0, G
 
 
+def _ivo_rows(env: ReducedEnvironment, red: Reduction) -> list[sps.csr_matrix]:
+    r"""``[a_j]`` at the representatives: R x (S R) matrices of the symmetric σ -> a_j(x).
+
+    :math:`a_j(x) = \sum_\theta W_j(\theta)\sigma(x,\theta) - \sum_{i,\theta} U_{ij}(\theta)
+    \tilde\nabla^+_i\sigma(x,\theta)`, with σ at a neighbour read at its representative.
+    """
+    grid, points = red.grid, red.points
+    R, S, k, top = red.count, env.states, grid.k, grid.size - 1
+    at = np.arange(R)
+    steps = [(below, red.representative_of(moved)) for below, moved in
+             (shifted(points, i, top) for i in range(env.agents))]
+    out = []
+    for j in range(env.dimension):
+        rows, cols, vals = [], [], []
+        for s in range(S):
+            # -U (-k sigma(x)) on every point (below the top and at it), -U (k sigma(x + e_i)) below it.
+            diagonal = np.full(R, env.W[s, j] + k * env.U[:, s, j].sum())
+            rows.append(at)
+            cols.append(s * R + at)
+            vals.append(diagonal)
+            for i, (below, neighbour) in enumerate(steps):
+                u = env.U[i, s, j]
+                if u != 0:
+                    rows.append(at[below])
+                    cols.append(s * R + neighbour)
+                    vals.append(np.full(len(neighbour), -k * u))
+        matrix = sps.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+                                shape=(R, S * R))
+        matrix.sum_duplicates()
+        matrix.eliminate_zeros()
+        out.append(matrix)
+    return out
+
+
+def _ivo_constant_total(env: ReducedEnvironment, red: Reduction) -> np.ndarray:
+    r"""The coefficients of :math:`\sum_x a_0(x)` on the symmetric σ (one per state and representative).
+
+    Summed over a line along axis i, :math:`\tilde\nabla^+_i f` telescopes to :math:`-k f` at
+    :math:`x_i = 0`, so :math:`\sum_x a_0 = \sum_{x,\theta} W_0(\theta)\sigma + k\sum_{i,\theta}
+    U_{0,i}(\theta)\sum_{x_i = 0}\sigma`; over an orbit these count its points and its points
+    with :math:`x_i = 0`.
+    """
+    weight = red.orbit_sizes.astype(float)
+    zeros = [red.zero_counts(i).astype(float) for i in range(env.agents)]
+    return np.concatenate([env.W0[s] * weight + red.grid.k * sum(env.U0[i, s] * zeros[i] for i in range(env.agents))
+                           for s in range(env.states)])
+
+
 def build(env: ReducedEnvironment, grid: Grid, use_symmetry: bool = True) -> PotentialProgram:
-    """Assemble (18) with Kronecker-product operators, compressed by symmetry when possible."""
+    """Assemble (18) at the orbit representatives (every point when the agents are not exchangeable)."""
     start = time.perf_counter()
     if grid.agents != env.agents:
         raise ValueError(f"grid has {grid.agents} agents, environment {env.agents}")
     S = env.states
     red = reduce(grid, env, use_symmetry)
-    keep, R = red.representatives, red.count
-    Es = red.point_expansion(S)
+    R = red.count
     ns = S * R
-    G0, G = ivo_operators(env, grid)
-    a = [g[keep] @ Es for g in G]  # R x ns each: a_j at representatives
+    a = _ivo_rows(env, red)  # R x ns each: a_j at representatives
     # Epigraph variables, one per (factor, representative) where the factor needs one.
     z_blocks = [b for b in env.blocks if not (b.kind == "interval" and math.isinf(b.lower) and math.isinf(b.upper))]
     nz = len(z_blocks) * R
@@ -147,7 +194,7 @@ def build(env: ReducedEnvironment, grid: Grid, use_symmetry: bool = True) -> Pot
     scale = [1.0 if b.kind == "simplex" else max(abs(b.lower) if not math.isinf(b.lower) else 0.0,
                                                  abs(b.upper) if not math.isinf(b.upper) else 0.0, 1e-300)
              for b in z_blocks]
-    cost = np.concatenate([np.asarray(G0.sum(axis=0)).ravel() @ Es] + [sc * weight for sc in scale])
+    cost = np.concatenate([_ivo_constant_total(env, red)] + [sc * weight for sc in scale])
     z_lower = np.concatenate([np.zeros(R) if b.kind == "simplex" else np.full(R, -np.inf) for b in z_blocks])
     rows, lo, hi, tags = [], [], [], []
     offset = 0
@@ -191,12 +238,29 @@ def build(env: ReducedEnvironment, grid: Grid, use_symmetry: bool = True) -> Pot
     return PotentialProgram(lp, env, grid, red, time.perf_counter() - start, epigraph_rows=tuple(tags))
 
 
+def ivo_coefficients_on_grid(env: ReducedEnvironment, grid: Grid, sigma: np.ndarray):
+    """``a_0`` (P) and ``a`` (d x P), the IVO's constant and coefficients of a σ (S x P) on the whole grid."""
+    on = sigma.reshape((env.states,) + grid.shape)
+    # Per agent, the adjoint difference of each state's σ, computed once and weighted per coordinate.
+    adjoint = [[adjoint_forward_difference_on_grid(on[s], i, grid.k) for s in range(env.states)]
+               for i in range(env.agents)]
+
+    def combine(w, u):
+        total = np.tensordot(w, on, axes=1)
+        for i in range(env.agents):
+            for s in range(env.states):
+                if u[i, s] != 0:
+                    total -= u[i, s] * adjoint[i][s]
+        return total.reshape(-1)
+
+    a0 = combine(env.W0, env.U0)
+    a = np.stack([combine(env.W[:, j], env.U[:, :, j]) for j in range(env.dimension)])
+    return a0, a
+
+
 def evaluate(env: ReducedEnvironment, grid: Grid, sigma: np.ndarray):
     """IVO maximum per point, its pieces, and the PDE residual of a σ (S x P)."""
-    G0, G = ivo_operators(env, grid)
-    flat = sigma.reshape(-1)
-    a0 = G0 @ flat
-    a = np.stack([g @ flat for g in G])
+    a0, a = ivo_coefficients_on_grid(env, grid, sigma)
     total = a0.copy()
     sensitivity, residual = 0.0, 0.0
     for b in env.blocks:
@@ -218,12 +282,12 @@ def evaluate(env: ReducedEnvironment, grid: Grid, sigma: np.ndarray):
     return total, sensitivity, residual
 
 
-def solve_potential(env: ReducedEnvironment, grid: Grid, solver: str = "clarabel", use_symmetry: bool = True,
+def solve_potential(env: ReducedEnvironment, grid: Grid, solver: str = AUTO, use_symmetry: bool = True,
                     time_limit: float | None = None, tolerance: float = 1e-6,
                     program: PotentialProgram | None = None) -> PotentialResult:
     """Build and solve (18); see :class:`PotentialResult`."""
     program = program or build(env, grid, use_symmetry)
-    solution = solve(program.lp, solver, time_limit, tolerance)
+    solution = solve(program.lp, solver_for(solver, "potential", grid.agents), time_limit, tolerance)
     return read_solution(program, solution, tolerance)
 
 
@@ -239,8 +303,8 @@ def read_solution(program: PotentialProgram, solution: LPSolution, tolerance: fl
                 "with unbounded transfers the IVO's transfer coefficients must vanish at every point (the PDE), "
                 "and no distribution on a bounded grid satisfies that here; pass a finite t_max")
         return PotentialResult(solution.status, solution.message, **common)
-    S, P = env.states, grid.points
-    returned = grid.cell * (red.point_expansion(S) @ solution.x[: S * red.count]).reshape(S, P)
+    S = env.states
+    returned = grid.cell * red.expand_points(solution.x[: S * red.count].reshape(S, red.count))
     sigma = np.maximum(returned, 0.0)
     mass = sigma.sum(axis=1)
     sigma = sigma * np.where(mass > 0, env.prior / np.where(mass > 0, mass, 1.0), 0.0)[:, None]
@@ -288,10 +352,9 @@ def _best_response(program: PotentialProgram, solution: LPSolution) -> dict | No
     for j, pieces in ends.items():
         weight = sum(w for _, w in pieces)
         values[j] = sum(end * w for end, w in pieces) / np.where(weight > 0, weight, 1.0)
-    # Rows (j, representative) -> reduced variables -> full grid via the coordinate expansion.
-    E = red.coordinate_expansion
-    pick = E[(np.arange(d)[:, None] * P + red.representatives[None, :]).ravel()]
-    counts = np.asarray(pick.sum(axis=0)).ravel()
-    reduced = (pick.T @ values.ravel()) / np.where(counts > 0, counts, 1.0)
-    full = (E @ reduced).reshape(d, P)
+    # Rows (j, representative) -> reduced variables (tied coordinates averaged) -> the full grid.
+    table = red.variable_table.T.ravel()
+    counts = np.bincount(table, minlength=red.variables)
+    reduced = np.bincount(table, weights=values.ravel(), minlength=red.variables) / np.where(counts > 0, counts, 1)
+    full = red.expand(reduced).reshape(d, P)
     return {name: on_grid(full[j], grid.shape) for j, name in enumerate(env.coordinate_names)}

@@ -27,14 +27,19 @@ the stabiliser).  Constraints of a symmetric solution coincide along orbits, so
 rows are kept at representatives only, and sums over the grid become sums over
 representatives weighted by orbit sizes.
 
-The reduction is expressed by an expansion matrix ``E`` (full variables = ``E @``
-reduced variables) and a list of representative points, so the programs are
-built once on the full grid with Kronecker products and then compressed.
+The orbits are enumerated directly as the sorted tuples (about :math:`|X|/N!` of them),
+and the programs are assembled at those representatives: a neighbour :math:`x + e_i/k`
+of a representative is looked up by sorting it, and an agent's coordinate there is
+the coordinate of the first agent of the sorted tuple with the same action.  Nothing
+of the size of the full grid is built for the programs; the full grid appears only
+when a solution is read back onto it (``point_map``, ``full_map``).
 """
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import scipy.sparse as sps
@@ -45,18 +50,82 @@ from .reduced import ReducedEnvironment
 
 @dataclass(frozen=True)
 class Reduction:
-    """Representatives of the grid points and the coordinate expansion."""
+    """The representatives of the grid's orbits and where every full variable lives among the reduced ones.
+
+    ``points`` are the representatives as index tuples (sorted tuples for a symmetric
+    reduction, every point in C order otherwise), in the order of ``representatives``
+    (their flat indices, ascending).  ``variable_table[r, j]`` is the reduced variable of
+    coordinate ``j`` at representative ``r`` (tied agents' coordinates share one);
+    ``full_map[j * P + p]`` that of coordinate ``j`` at grid point ``p``.
+    """
 
     grid: Grid
-    representatives: np.ndarray  # flat indices of representative points
+    points: np.ndarray  # (R, N) index tuples of the representatives
+    representatives: np.ndarray  # flat indices of representative points, ascending
     orbit_sizes: np.ndarray  # orbit size per representative
-    point_map: np.ndarray  # full point -> position among representatives
-    coordinate_expansion: sps.csr_matrix  # (d * P) x reduced, coordinate-major full variables
+    variable_table: np.ndarray  # (R, d) reduced variable of each coordinate at each representative
+    coordinate_of: np.ndarray  # coordinate of each reduced variable
     symmetric: bool
+    families: tuple = ()  # column indices of each family of per-agent coordinates (symmetric only)
 
     @property
     def count(self) -> int:
         return len(self.representatives)
+
+    @property
+    def variables(self) -> int:
+        return len(self.coordinate_of)
+
+    def representative_of(self, points: np.ndarray) -> np.ndarray:
+        """Positions among the representatives of the orbits of ``points`` (Q x N index tuples)."""
+        if not self.symmetric:
+            return np.ravel_multi_index(points.T, self.grid.shape)
+        codes = np.ravel_multi_index(np.sort(points, axis=1).T, self.grid.shape)
+        return np.searchsorted(self.representatives, codes)
+
+    def variables_at(self, points: np.ndarray, coordinate: int, representatives: np.ndarray | None = None):
+        """The reduced variable of ``coordinate`` at each of ``points`` (Q x N index tuples), whose
+        representatives may be passed when already known."""
+        reps = self.representative_of(points) if representatives is None else representatives
+        return self.variable_table[reps, self._leader_columns(points, coordinate)]
+
+    def _leader_columns(self, points: np.ndarray, coordinate: int):
+        # Agent a's coordinate at a point is, by symmetry, the coordinate of the first agent of
+        # the sorted point with the same action: the number of agents strictly below a.
+        for cols in self.families:
+            if coordinate in cols:
+                agent = cols.index(coordinate)
+                below = (points < points[:, agent: agent + 1]).sum(axis=1)
+                return np.asarray(cols)[below]
+        return coordinate
+
+    @cached_property
+    def point_map(self) -> np.ndarray:
+        """Full grid point -> position of its representative."""
+        return self.representative_of(self.grid.indices())
+
+    @cached_property
+    def full_map(self) -> np.ndarray:
+        """Full variable (coordinate-major, ``j * P + p``) -> reduced variable."""
+        d = self.variable_table.shape[1]
+        if not self.symmetric:
+            return np.arange(d * self.grid.points)
+        idx = self.grid.indices()
+        return np.concatenate([self.variables_at(idx, j, self.point_map) for j in range(d)])
+
+    @property
+    def coordinate_expansion(self) -> sps.csr_matrix:
+        """``(d * P) x reduced``: full variables from reduced ones (one entry per row)."""
+        rows = len(self.full_map)
+        return sps.csr_matrix((np.ones(rows), self.full_map, np.arange(rows + 1)), shape=(rows, self.variables))
+
+    def expand(self, reduced: np.ndarray) -> np.ndarray:
+        """Full variables (coordinate-major) from reduced ones."""
+        return np.asarray(reduced)[self.full_map]
+
+    def expand_points(self, values: np.ndarray) -> np.ndarray:
+        """A per-point quantity (``blocks x R``) on the full grid (``blocks x P``)."""
+        return np.asarray(values)[:, self.point_map]
 
     def point_expansion(self, blocks: int) -> sps.csr_matrix:
         """``(blocks * P) x (blocks * R)``: a per-point quantity (e.g. σ(·, θ)) from its representatives."""
@@ -69,6 +138,15 @@ class Reduction:
         """Indices of the rows at representatives among ``blocks`` stacked per-point row blocks."""
         P = self.grid.points
         return (np.arange(blocks)[:, None] * P + self.representatives[None, :]).ravel()
+
+    def zero_counts(self, agent: int) -> np.ndarray:
+        """Per representative, how many points of its orbit have ``agent``'s action at 0."""
+        zeros = (self.points == 0).sum(axis=1) if self.symmetric else (self.points[:, agent] == 0)
+        if not self.symmetric:
+            return zeros.astype(np.int64)
+        # The orbit is every distinct arrangement of the tuple: each agent sits at each position
+        # equally often, so a share zeros / N of the orbit has this agent at 0.
+        return self.orbit_sizes * zeros // self.grid.agents
 
 
 def agent_permutation_invariant(env: ReducedEnvironment, tol: float = 1e-12) -> bool:
@@ -102,40 +180,50 @@ def agent_permutation_invariant(env: ReducedEnvironment, tol: float = 1e-12) -> 
     return True
 
 
+def _orbit_representatives(size: int, agents: int) -> np.ndarray:
+    """Every sorted tuple ``0 <= i_1 <= ... <= i_N < size`` in lexicographic (= flat C) order."""
+    tuples = itertools.combinations_with_replacement(range(size), agents)
+    count = math.comb(size + agents - 1, agents)
+    return np.fromiter(itertools.chain.from_iterable(tuples), dtype=np.int64, count=count * agents).reshape(-1, agents)
+
+
+def _orbit_sizes(points: np.ndarray) -> np.ndarray:
+    """N! / prod(multiplicity!) for sorted tuples: the product of the running lengths of equal runs."""
+    agents = points.shape[1]
+    sizes = np.full(len(points), math.factorial(agents), dtype=np.int64)
+    run = np.ones(len(points), dtype=np.int64)
+    for i in range(1, agents):
+        run = np.where(points[:, i] == points[:, i - 1], run + 1, 1)
+        sizes //= run
+    return sizes
+
+
 def reduce(grid: Grid, env: ReducedEnvironment, use_symmetry: bool = True) -> Reduction:
-    """The symmetry reduction of ``grid`` for ``env`` (the identity when not symmetric)."""
-    P, d = grid.points, env.dimension
+    """The symmetry reduction of ``grid`` for ``env`` (the identity when not symmetric).
+
+    The orbits are enumerated directly (about P / N! sorted tuples), so building a program
+    at the representatives never materialises the full grid.
+    """
+    d = env.dimension
     if not (use_symmetry and agent_permutation_invariant(env)):
-        ident = np.arange(P)
-        return Reduction(grid, ident, np.ones(P, dtype=np.int64), ident, sps.identity(d * P, format="csr"), False)
-    idx = grid.indices()
-    n = grid.agents
-    rep_idx = np.sort(idx, axis=1)
-    rep_flat = np.ravel_multi_index(rep_idx.T, grid.shape)
-    representatives, point_map = np.unique(rep_flat, return_inverse=True)
-    # Orbit size N! / prod(multiplicity!) of each representative.
-    reps = idx[representatives]
-    sizes = np.full(len(representatives), math.factorial(n), dtype=np.int64)
-    for value in range(grid.size):
-        counts = (reps == value).sum(axis=1)
-        sizes //= np.array([math.factorial(int(c)) for c in range(n + 1)])[counts]
-    # Tie class of agent i at a point: the number of agents strictly below it, i.e.
-    # the first position of its value in the sorted representative.
-    tie_class = (idx[:, None, :] < idx[:, :, None]).sum(axis=2)  # (P, N)
+        P = grid.points
+        points = grid.indices()
+        table = np.arange(d)[None, :] * P + np.arange(P)[:, None]
+        return Reduction(grid, points, np.arange(P), np.ones(P, dtype=np.int64), table,
+                         np.repeat(np.arange(d), P), False)
+    points = _orbit_representatives(grid.size, grid.agents)
+    representatives = np.ravel_multi_index(points.T, grid.shape)
     names = env.coordinate_names
-    agent_of = np.full(d, -1)
-    leader_coordinate = np.tile(np.arange(d), (n, 1))  # [class, j] -> coordinate of that class in j's family
-    for _, symbols in env.environment.families:
-        cols = [names.index(str(s)) for s in symbols]
-        for i, j in enumerate(cols):
-            agent_of[j] = i
-            leader_coordinate[:, j] = cols
-    keys = np.empty((d, P), dtype=np.int64)
-    for j in range(d):
-        if agent_of[j] < 0:
-            keys[j] = point_map * d + j
-        else:
-            keys[j] = point_map * d + leader_coordinate[tie_class[:, agent_of[j]], j]
-    _, reduced = np.unique(keys.ravel(), return_inverse=True)
-    E = sps.csr_matrix((np.ones(d * P), (np.arange(d * P), reduced)), shape=(d * P, int(reduced.max()) + 1))
-    return Reduction(grid, representatives, sizes, point_map, E, True)
+    families = tuple(tuple(names.index(str(s)) for s in symbols) for _, symbols in env.environment.families)
+    # Coordinate j at a representative lives in the variable of its leader column: the same
+    # family's coordinate of the first agent with the same action (itself when untied).
+    leader = np.tile(np.arange(d), (len(points), 1))
+    first = (points[:, None, :] < points[:, :, None]).sum(axis=2)  # (R, N): agents strictly below
+    for cols in families:
+        leader[:, list(cols)] = np.asarray(cols)[first]
+    canonical = leader == np.arange(d)[None, :]
+    # Reduced variables in (representative, column) order, one per canonical pair.
+    rank = np.cumsum(canonical.ravel()).reshape(canonical.shape) - 1
+    table = np.take_along_axis(rank, leader, axis=1)
+    coordinate_of = np.nonzero(canonical.ravel())[0] % d
+    return Reduction(grid, points, representatives, _orbit_sizes(points), table, coordinate_of, True, families)
