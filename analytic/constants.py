@@ -17,6 +17,8 @@ touches the global precision outside ``mpmath.workdps``.
 """
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
@@ -120,7 +122,32 @@ def mpmath_function(expr: sp.Expr, variables: Sequence[sp.Symbol], cse: bool = F
     ``cse=True`` evaluates common subexpressions once (worth it for the large
     SVO/IVO expressions, where the same Erlang function appears many times).
     """
-    return sp.lambdify(list(variables), expr, modules=[MPMATH_IMPLEMENTATIONS, "mpmath"], cse=cse)
+    variables = list(variables)
+    try:
+        key = (expr, sp.srepr(expr) if expr.has(sp.Float) else None, tuple(variables), bool(cse))
+        hash(key)
+    except (AttributeError, TypeError):   # not a sympy expression (lambdify takes plain numbers too)
+        key = None
+    if key is not None:
+        with _LAMBDIFIED_LOCK:
+            function = _LAMBDIFIED.get(key)
+            if function is not None:
+                _LAMBDIFIED.move_to_end(key)
+                return function
+    function = sp.lambdify(variables, expr, modules=[MPMATH_IMPLEMENTATIONS, "mpmath"], cse=cse)
+    if key is not None:
+        with _LAMBDIFIED_LOCK:
+            _LAMBDIFIED[key] = function
+            while len(_LAMBDIFIED) > _LAMBDIFIED_MAX:
+                _LAMBDIFIED.popitem(last=False)
+    return function
+
+
+#: Functions lambdify wrote, for the same exact expression and variables: the printed code does not
+#: depend on the precision (numbers are printed exactly and evaluated at the caller's precision).
+_LAMBDIFIED: OrderedDict = OrderedDict()
+_LAMBDIFIED_MAX = 512
+_LAMBDIFIED_LOCK = threading.Lock()
 
 
 def solve_constants(constants: Sequence[Constant], dps: int, known: Mapping | None = None) -> dict:

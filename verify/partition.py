@@ -131,7 +131,18 @@ def _total_pieces(along_total, box: Box, ctx) -> list[Interval]:
     lower_total = sum((sp.sympify(b) for b in box.lower), sp.S.Zero)
     if not along_total:
         return [Interval(lower_total, sp.oo, ())]
-    return intervals([h for _, h in along_total], TOTAL, lower_total, ctx.values, ctx.working_dps, ctx.budget)
+    phis = [h for _, h in along_total]
+    # The same surfaces come back for every claim of a check: their breakpoints are found once
+    # per run (keyed on the exact surfaces, the lower end, the constants' values and the
+    # precision).  Only an established answer is remembered: Undecided may come from a budget.
+    memo = getattr(ctx, "memo", None)
+    key = ("total pieces", tuple(phis), lower_total, tuple(ctx.values.items()), ctx.working_dps)
+    if memo is not None and key in memo:
+        return list(memo[key])
+    pieces = intervals(phis, TOTAL, lower_total, ctx.values, ctx.working_dps, ctx.budget)
+    if memo is not None:
+        memo[key] = tuple(pieces)
+    return pieces
 
 
 def surface_pieces(exprs, box: Box, ctx) -> list | None:

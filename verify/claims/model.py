@@ -91,6 +91,10 @@ class DecisionContext:
     constants: tuple = ()                          # the candidate's Constant definitions (for balls)
     _points: dict = field(default_factory=dict)
     _balls: object = None
+    #: Results of deterministic symbolic steps within this run (simplifications, solutions of the
+    #: constants' equations), keyed on the exact sympy inputs: the same claim expression reaches
+    #: them from several provers.  A step that ran out of its budget is not recorded.
+    memo: dict = field(default_factory=dict, repr=False)
 
     @property
     def balls(self):

@@ -28,13 +28,44 @@ def _expandable(expr: sp.Expr) -> bool:
                for f in expr.atoms(ErlangPDF, ErlangCDF, ErlangSF))
 
 
-def simplify_steps(expr: sp.Expr, budget: Budget) -> tuple[sp.Expr, list[Step]]:
+def memo_key(kind: str, *exprs) -> tuple:
+    """A key for :attr:`DecisionContext.memo`: the exact sympy inputs (structural equality; a Float
+    also by its printed form and precision, so that 2.0 at two precisions are told apart)."""
+    return (kind,) + tuple((e, sp.srepr(e)) if isinstance(e, sp.Basic) and e.has(sp.Float) else e for e in exprs)
+
+
+def _spent(budget: Budget, what: str) -> None:
+    """Raise as the first budget step would when the budget is already spent (a remembered result
+    must not let a run go on past its budget where computing it would have stopped)."""
+    remaining = budget.remaining()
+    if remaining is not None and remaining <= 0:
+        raise BudgetExceeded(f"{what}: no time left in the budget")
+
+
+def simplify_steps(expr: sp.Expr, budget: Budget, memo: dict | None = None) -> tuple[sp.Expr, list[Step]]:
     """Normalise ``expr`` step by step; stops at zero or when the budget runs out.
 
-    Raises BudgetExceeded if the budget is already spent.
+    ``memo`` (a run's :attr:`DecisionContext.memo`) remembers the outcome for this exact
+    expression: the steps are deterministic, so a second prover of the same expression gets
+    the same steps without recomputing them.  Raises BudgetExceeded if the budget is already spent.
     """
+    key = memo_key("simplify", expr) if memo is not None else None
+    if key is not None and key in memo:
+        current, steps, first_budgeted = memo[key]
+        if first_budgeted is not None:
+            _spent(budget, first_budgeted)
+        return current, list(steps)
+    current, steps, first_budgeted = _simplify_steps(expr, budget)
+    if key is not None:
+        memo[key] = (current, tuple(steps), first_budgeted)
+    return current, steps
+
+
+def _simplify_steps(expr: sp.Expr, budget: Budget):
+    """(result, steps, the description of the first step run under the budget, or None)."""
     steps: list[Step] = []
     current = expr
+    first_budgeted = None
     if current.atoms(ErlangPDF, ErlangCDF, ErlangSF):
         if _expandable(current):
             current = expand_erlang(current)
@@ -58,12 +89,14 @@ def simplify_steps(expr: sp.Expr, budget: Budget) -> tuple[sp.Expr, list[Step]]:
             # Expanding would exhaust memory before any time budget could stop it: the claim is left
             # to the steps that do not expand (and to the numeric evidence, which proves nothing).
             continue
+        if first_budgeted is None:
+            first_budgeted = description
         with budget.step(description):
             new = transform(current)
         if new != current:
             current = new
             steps.append(Step(description, current))
-    return current, steps
+    return current, steps, first_budgeted
 
 
 def _by_known_relations(prover):
@@ -105,8 +138,7 @@ def _known_relations(claim: Claim, ctx: DecisionContext):
             forms.append((contiguous_1f1(constant.equation), contiguous_1f1, "with the contiguous 1F1 relation, "))
         if constant.equation.has(sp.hyper) or claim.expr.has(sp.hyper):
             try:
-                with ctx.budget.step("hypergeometric functions in closed form"):
-                    expanded = sp.hyperexpand(constant.equation)
+                expanded = _hyperexpanded(constant.equation, ctx)
                 forms.append((expanded, lambda expr: _hyperexpanded(expr, ctx), "with 1F1 in closed form, "))
             except BudgetExceeded:   # the other forms are still worth trying
                 pass
@@ -115,8 +147,7 @@ def _known_relations(claim: Claim, ctx: DecisionContext):
                 if not atom.has(constant.symbol):
                     continue
                 try:
-                    with ctx.budget.step(f"solve the equation of {constant.symbol} for {atom}"):
-                        solutions = sp.solve(equation, atom)
+                    solutions = _solutions(equation, atom, constant.symbol, ctx)
                 except (BudgetExceeded, NotImplementedError, ValueError, TypeError):
                     continue
                 if len(solutions) == 1 and not solutions[0].has(atom):
@@ -130,8 +161,34 @@ _CONTIGUOUS = ("write each 1F1(alpha + k; alpha + k + 1; y) through 1F1(alpha; a
 
 
 def _hyperexpanded(expr: sp.Expr, ctx: DecisionContext) -> sp.Expr:
-    with ctx.budget.step("hypergeometric functions in closed form"):
-        return sp.hyperexpand(expr)
+    what = "hypergeometric functions in closed form"
+    key = memo_key("hyperexpand", expr)
+    if key in ctx.memo:
+        _spent(ctx.budget, what)
+        return ctx.memo[key]
+    with ctx.budget.step(what):
+        ctx.memo[key] = result = sp.hyperexpand(expr)
+    return result
+
+
+def _solutions(equation: sp.Expr, atom: sp.Expr, symbol: sp.Symbol, ctx: DecisionContext) -> list:
+    """``sp.solve(equation, atom)`` under a budget step, once per run for each equation and atom
+    (the same constant's equation is solved for every claim that has the constant).  The errors
+    sympy raises for an equation it cannot solve are remembered too; a spent budget is not."""
+    what = f"solve the equation of {symbol} for {atom}"
+    key = memo_key("solve", equation, atom)
+    if key not in ctx.memo:
+        try:
+            with ctx.budget.step(what):
+                ctx.memo[key] = (True, sp.solve(equation, atom))
+        except (NotImplementedError, ValueError, TypeError) as error:
+            ctx.memo[key] = (False, error)
+    else:
+        _spent(ctx.budget, what)
+    solved, outcome = ctx.memo[key]
+    if not solved:
+        raise outcome
+    return list(outcome)
 
 
 def _symbolic_form_exists(expr: sp.Expr) -> bool:
@@ -142,7 +199,7 @@ def plain_zero(claim: Claim, ctx: DecisionContext):
     if not _symbolic_form_exists(claim.expr):
         return None, [], "Erlang functions of orders too far apart to be written through one order"
     try:
-        result, steps = simplify_steps(claim.expr, ctx.budget)
+        result, steps = simplify_steps(claim.expr, ctx.budget, ctx.memo)
     except BudgetExceeded as exceeded:
         return None, [], str(exceeded)
     if result == 0:
@@ -166,6 +223,17 @@ def _sign_substitutions(claim: Claim):
 
 
 def _signs_in_the_open_box(expr: sp.Expr, claim: Claim, ctx: DecisionContext):
+    """The sign analysis below, once per run for each expression, variables and lower corner (all it
+    depends on besides the run's constants); a step that ran out of its budget is not remembered."""
+    key = memo_key("signs in the open box", expr, claim.variables, tuple(claim.box.lower))
+    if key in ctx.memo:
+        _spent(ctx.budget, "signs of the factors")
+        return ctx.memo[key]
+    ctx.memo[key] = signed = _signs_of_factors(expr, claim, ctx)
+    return signed
+
+
+def _signs_of_factors(expr: sp.Expr, claim: Claim, ctx: DecisionContext):
     """``expr`` as a product whose every factor has a known sign, or None.
 
     The variables become l + u with u > 0 (the open box: a continuous claim there holds on its
@@ -200,7 +268,7 @@ def plain_nonneg(claim: Claim, ctx: DecisionContext):
     if not _symbolic_form_exists(claim.expr):
         return None, [], "Erlang functions of orders too far apart to be written through one order"
     try:
-        simplified, steps = simplify_steps(claim.expr, ctx.budget)
+        simplified, steps = simplify_steps(claim.expr, ctx.budget, ctx.memo)
         if simplified.is_nonnegative:
             steps.append(Step("every factor is non-negative under the symbols' assumptions", simplified))
             return True, steps, ""

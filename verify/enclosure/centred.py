@@ -1,6 +1,8 @@
 """The centred (mean-value) form: :class:`Enclosure` tightens the natural enclosure with the gradient."""
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from typing import Callable, Mapping, Sequence
 
 import sympy as sp
@@ -10,12 +12,37 @@ from irmd.budget import time_budget
 from irmd.errors import BudgetExceeded
 
 from .arithmetic import SYMBOLIC_SECONDS, ball_sum, intersect, product
-from .compiler import arb_function
+from .compiler import arb_function, compile_key
 
 
 def gradient(expr: sp.Expr, variables, constants, seconds: float = SYMBOLIC_SECONDS):
     """[(index, compiled partial derivative)] for the non-zero partials, or None when sympy cannot
-    differentiate within ``seconds`` or a derivative has a node that cannot be enclosed."""
+    differentiate within ``seconds`` or a derivative has a node that cannot be enclosed.
+
+    A gradient found is reused for the same exact expression, variables, constants and precision
+    (the branch and bound encloses one claim over several pieces of its region)."""
+    key = compile_key(expr, variables, constants)
+    if key is not None:
+        with _GRADIENTS_LOCK:
+            found = _GRADIENTS.get(key)
+            if found is not None:
+                _GRADIENTS.move_to_end(key)
+                return list(found)
+    partials = _gradient(expr, variables, constants, seconds)
+    if key is not None and partials is not None:   # (None may mean a spent time budget: not kept)
+        with _GRADIENTS_LOCK:
+            _GRADIENTS[key] = tuple(partials)
+            while len(_GRADIENTS) > _GRADIENTS_MAX:
+                _GRADIENTS.popitem(last=False)
+    return partials
+
+
+_GRADIENTS: OrderedDict = OrderedDict()
+_GRADIENTS_MAX = 256
+_GRADIENTS_LOCK = threading.Lock()
+
+
+def _gradient(expr: sp.Expr, variables, constants, seconds: float):
     real = [sp.Dummy(str(v), real=True) for v in variables]  # Abs' derivative is sign only for reals
     expr = expr.xreplace(dict(zip(variables, real)))
     try:

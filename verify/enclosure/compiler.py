@@ -1,6 +1,8 @@
 """Compile a sympy expression once into a function of arb balls (:func:`arb_function`)."""
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from fractions import Fraction
 from typing import Callable, Mapping, Sequence
 
@@ -251,14 +253,42 @@ def _confluent(compiler, numerators, denominators, argument):
     if b.is_Integer and b <= 0:
         raise UnsupportedExpression(f"1F1 with b = {b} is not defined")
     a_value, b_value = fmpq(int(a.p), int(a.q)), fmpq(int(b.p), int(b.q))
+    parameters = (int(a.p), int(a.q), int(b.p), int(b.q))
+
+    def at(t):
+        return _confluent_at(parameters, a_value, b_value, t)
+
+    positive_parameters = bool(a > 0 and b > 0)   # (decided once: sympy comparisons are slow)
 
     def confluent(z):
         # arb's own 1F1 is not finite on wide balls; for a, b > 0 and z >= 0 every term of the
         # series is non-negative and increasing in z, so the ends of the ball enclose it.
-        if a > 0 and b > 0 and z >= 0:
-            return hull_of_values(z, lambda t: t.hypgeom_1f1(arb(a_value), arb(b_value)))
-        return z.hypgeom_1f1(arb(a_value), arb(b_value))
+        if positive_parameters and z >= 0:
+            return hull_of_values(z, at)
+        return at(z)
     return _unary(compiler.value(argument), confluent)
+
+
+#: 1F1 values at exact points: (a, b, mantissa, exponent, precision) -> the ball arb computed there.
+_CONFLUENT_AT: dict = {}
+_CONFLUENT_AT_MAX = 1 << 15
+
+
+def _confluent_at(parameters, a_value, b_value, t: arb) -> arb:
+    """1F1(a; b; t), remembered for exact t: a box's ends are its parent's ends and middle, and the
+    centred form evaluates at the box's corners, so the same exact points recur (arb's 1F1 costs
+    tens of microseconds at 300 bits).  The key is the exact point and the precision, so the ball
+    is the one arb computes there."""
+    if not (t.is_exact() and t.is_finite()):
+        return t.hypgeom_1f1(arb(a_value), arb(b_value))
+    mantissa, exponent = t.man_exp()
+    key = (parameters, int(mantissa), int(exponent), ctx.prec)
+    value = _CONFLUENT_AT.get(key)
+    if value is None:
+        if len(_CONFLUENT_AT) >= _CONFLUENT_AT_MAX:
+            _CONFLUENT_AT.clear()
+        value = _CONFLUENT_AT[key] = t.hypgeom_1f1(arb(a_value), arb(b_value))
+    return value
 
 
 def _erlang_builder(kind):
@@ -317,16 +347,46 @@ class ArbFunction:
             self._steps.append(compiler.condition(subexpression) if is_condition else compiler.value(subexpression))
             slot_of[symbol] = len(slot_of)
         self._result = compiler.value(reduced)
+        self._at_points: dict = {}
 
     def evaluate(self, *balls: arb) -> tuple[arb, bool]:
-        """(enclosure, decided): decided is False when some branch was undecided on the balls."""
+        """(enclosure, decided): decided is False when some branch was undecided on the balls.
+
+        At an exact point (every ball exact: a box's corner or middle, which neighbouring boxes
+        and the centred form share) the outcome is remembered, keyed on the exact coordinates
+        and the precision, so it is the one this evaluation gives there."""
+        key = _exact_point_key(balls)
+        if key is not None:
+            found = self._at_points.get(key)
+            if found is not None:
+                return found
         evaluation = _Evaluation(list(balls))
         for step in self._steps:
             evaluation.slots.append(step(evaluation))
-        return self._result(evaluation), evaluation.decided
+        outcome = self._result(evaluation), evaluation.decided
+        if key is not None:
+            if len(self._at_points) >= _POINTS_PER_FUNCTION:
+                self._at_points.clear()
+            self._at_points[key] = outcome
+        return outcome
 
     def __call__(self, *balls: arb) -> arb:
         return self.evaluate(*balls)[0]
+
+
+#: Exact points remembered per compiled function.
+_POINTS_PER_FUNCTION = 1 << 9
+
+
+def _exact_point_key(balls) -> tuple | None:
+    """(coordinates as (mantissa, exponent), precision) when every ball is an exact finite number."""
+    coordinates = []
+    for ball in balls:
+        if not (isinstance(ball, arb) and ball.is_exact() and ball.is_finite()):
+            return None
+        mantissa, exponent = ball.man_exp()
+        coordinates.append((int(mantissa), int(exponent)))
+    return tuple(coordinates), ctx.prec
 
 
 def arb_function(expr, variables: Sequence[sp.Symbol], constants: Mapping[sp.Symbol, arb] | None = None) -> ArbFunction:
@@ -336,8 +396,57 @@ def arb_function(expr, variables: Sequence[sp.Symbol], constants: Mapping[sp.Sym
     non-finite ball wherever the expression may be undefined on part of the balls (division by a
     ball containing 0, log or a real power of a base not provably positive, a Piecewise that may
     fall through).  Any other free symbol or an unknown node raises :class:`UnsupportedExpression`.
-    Evaluation uses the ambient ``ctx.prec``."""
-    return ArbFunction(expr, variables, constants)
+    Evaluation uses the ambient ``ctx.prec``.
+
+    A compiled function is reused for the same exact expression, variables, constants (their balls'
+    exact midpoints and radii) and precision: the branch and bound compiles the same claim for
+    every piece of its region."""
+    key = compile_key(expr, variables, constants)
+    if key is None:
+        return ArbFunction(expr, variables, constants)
+    with _COMPILED_LOCK:
+        function = _COMPILED.get(key)
+        if function is not None:
+            _COMPILED.move_to_end(key)
+            return function
+    function = ArbFunction(expr, variables, constants)
+    with _COMPILED_LOCK:
+        _COMPILED[key] = function
+        while len(_COMPILED) > _COMPILED_MAX:
+            _COMPILED.popitem(last=False)
+    return function
+
+
+_COMPILED: OrderedDict = OrderedDict()
+_COMPILED_MAX = 256
+_COMPILED_LOCK = threading.Lock()
+
+
+def compile_key(expr, variables, constants) -> tuple | None:
+    """The exact inputs of a compilation as a key, or None when some input has no exact key (a
+    non-finite ball, a value of an unknown type): that compilation is then not remembered."""
+    try:
+        expr = sp.sympify(expr)
+    except (sp.SympifyError, TypeError, ValueError):
+        return None
+    items = []
+    for symbol, value in (constants or {}).items():
+        if isinstance(value, arb):
+            if not value.is_finite():
+                return None
+            items.append((symbol, "ball", fmpq_of(value.mid()), fmpq_of(value.rad())))
+            continue
+        exact = fmpq_of(value)
+        if exact is not None:
+            items.append((symbol, "exact", exact))
+        elif isinstance(value, str):
+            items.append((symbol, "text", value))
+        elif isinstance(value, sp.Basic) and not value.has(sp.Float):
+            items.append((symbol, "sympy", value))
+        else:
+            return None
+    exact_form = sp.srepr(expr) if expr.has(sp.Float) else None   # a Float also by its precision
+    return (expr, exact_form, tuple(variables), tuple(items), ctx.prec)
 
 
 # -- centred form --
