@@ -12,7 +12,7 @@ from irmd.analytic.library.bilateral import trade_environment
 from irmd.cli import main
 from irmd.numbers import parse_exact
 from irmd.status import LPStatus
-from irmd.verify.bounding import api, guarantee_lp, potential_lp
+from irmd.verify.bounding import guarantee_lp, potential_lp
 from irmd.verify.bounding.api import compute_bounds, sweep_bounds
 from irmd.verify.bounding.certified import (
     BALLS,
@@ -136,7 +136,7 @@ def test_a_lying_solver_inside_compute_bounds_cannot_give_a_wrong_bracket(monkey
         # Both programs are minimisations (the guarantee of -sum mu L): a lower objective claims a tighter bound.
         return replace(honest, x=x, objective=honest.objective - 0.1)
 
-    monkeypatch.setattr(api, "solve", lying)
+    monkeypatch.setattr(guarantee_lp, "solve", lying)
     monkeypatch.setattr(potential_lp, "solve", lying)
     sweep = sweep_bounds(AUCTION, [3, 4], t_max=3.0, analytic=AUCTION_VALUE)
     for result in sweep.results:

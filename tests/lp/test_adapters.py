@@ -57,6 +57,15 @@ def test_general_program_optimum_and_multipliers(name):
     assert solution.recheck.passed and solution.solver == name
 
 
+def test_clarabel_without_equilibration_keeps_the_optimum_and_multipliers():
+    adapter = Clarabel(equilibrate=False)
+    assert adapter._settings().equilibrate_enable is False and Clarabel()._settings().equilibrate_enable is True
+    solution = solve(general_lp(), "clarabel", equilibrate=False)
+    assert solution.status is LPStatus.OPTIMAL, solution.message
+    np.testing.assert_allclose(solution.x, [1, 1], atol=1e-6)
+    np.testing.assert_allclose(solution.row_dual, [-1, -2], atol=1e-5)
+
+
 @pytest.mark.parametrize("name", ACCURATE)
 def test_canonical_program_duals_are_the_canonical_y(name):
     solution = solve(canonical_lp(), name)

@@ -24,7 +24,7 @@ from irmd.errors import ParameterError
 from irmd.status import Order
 
 from ..extrapolation import Extrapolation, richardson
-from ..lp import SOLVERS, solve
+from ..lp import SOLVERS
 from .certified import Bracket, describe_conditions
 from .common import AUTO, number, solver_for
 from .estimate import check_fits
@@ -32,6 +32,7 @@ from .grid import Grid
 from .guarantee_lp import GuaranteeResult
 from .guarantee_lp import build as build_guarantee
 from .guarantee_lp import read_solution as read_guarantee
+from .guarantee_lp import solve_program as solve_guarantee_program
 from .potential_lp import PotentialResult, solve_potential
 from .reduced import reduce_environment
 from .shapes import ShapeComparison, compare
@@ -215,9 +216,9 @@ def compute_bounds(environment, k: int, top=None, t_max=None, solver: str = AUTO
     guarantee = potential = None
     if "guarantee" in programs:
         program = build_guarantee(env, grid, use_symmetry)
-        chosen = solver_for(solver, "guarantee", grid.agents)
-        first = read_guarantee(program, solve(program.lp, chosen, time_limit, tolerance), tolerance)
-        guarantee = apply_tie_break(program, first, tie_break, chosen, tolerance, time_limit=time_limit)
+        first = read_guarantee(program, solve_guarantee_program(program, solver, time_limit, tolerance), tolerance)
+        guarantee = apply_tie_break(program, first, tie_break, solver_for(solver, "guarantee", grid.agents), tolerance,
+                                    time_limit=time_limit)
     if "potential" in programs:
         potential = solve_potential(env, grid, solver_for(solver, "potential", grid.agents), use_symmetry,
                                     time_limit, tolerance)

@@ -30,19 +30,21 @@ from .solution import RECHECK_TOLERANCE, LPSolution, Recheck, recheck
 SOLVERS = ("highs-ipm", "highs-simplex", "highs-pdlp", "clarabel")
 
 
-def solver_named(name: str, time_limit: float | None = None, tolerance: float = RECHECK_TOLERANCE):
-    """The adapter called ``name`` (one of :data:`SOLVERS`)."""
+def solver_named(name: str, time_limit: float | None = None, tolerance: float = RECHECK_TOLERANCE,
+                 equilibrate: bool = True):
+    """The adapter called ``name`` (one of :data:`SOLVERS`); ``equilibrate`` is Clarabel's Ruiz
+    equilibration (HiGHS scales its models by its own rules)."""
     if name == "clarabel":
-        return Clarabel(time_limit, tolerance)
+        return Clarabel(time_limit, tolerance, equilibrate=equilibrate)
     if name in SOLVERS:
         return HiGHS(name.split("-")[1], time_limit, tolerance)
     raise ParameterError(f"unknown solver {name!r}; choose one of {', '.join(SOLVERS)}")
 
 
 def solve(lp: LPData, solver: str = "highs-ipm", time_limit: float | None = None,
-          tolerance: float = RECHECK_TOLERANCE) -> LPSolution:
+          tolerance: float = RECHECK_TOLERANCE, equilibrate: bool = True) -> LPSolution:
     """Solve ``lp`` with the adapter called ``solver``."""
-    return solver_named(solver, time_limit, tolerance).solve(lp)
+    return solver_named(solver, time_limit, tolerance, equilibrate).solve(lp)
 
 
 __all__ = ["LPData", "RowAssembler", "Reduction", "LPSolution", "Recheck", "recheck", "HiGHS", "Clarabel",
