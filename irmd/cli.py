@@ -28,7 +28,14 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_BAD_INPUT, f"irmd: error: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def command_modules() -> list[str]:
+    """Names of the modules in :mod:`irmd.commands` that register sub-commands."""
+    return sorted(info.name for info in pkgutil.iter_modules(commands.__path__)
+                  if not info.name.startswith("_"))   # shared helpers, not commands
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser with every sub-command, or, for a known ``command``, with that one's module only."""
     parser = _Parser(
         prog="irmd",
         description="Informationally robust mechanism design: verify candidate saddle points, "
@@ -40,16 +47,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true",
                         help="print the traceback of an internal error (for a bug report)")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
-        if info.name.startswith("_"):   # shared helpers, not commands
-            continue
-        module = importlib.import_module(f"{commands.__name__}.{info.name}")
-        module.register(subparsers)
+    known = commands.MODULE_OF_COMMAND.get(command)
+    for name in [known] if known else command_modules():
+        importlib.import_module(f"{commands.__name__}.{name}").register(subparsers)
     return parser
 
 
+def _command_in(argv: list[str]) -> str | None:
+    """The sub-command named in ``argv``: its first word that is not an option (the top-level
+    options take no value)."""
+    return next((word for word in argv if not word.startswith("-")), None)
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    parser = build_parser(_command_in(sys.argv[1:] if argv is None else argv))
     try:
         args = parser.parse_args(argv)
     except SystemExit as stop:  # --help, --version and usage errors

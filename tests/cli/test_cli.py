@@ -1,11 +1,14 @@
 """The command line as a user meets it: exit codes, JSON, one-line errors."""
+import argparse
+import importlib
 import json
 import subprocess
 import sys
 
 import pytest
 
-from irmd.cli import main
+from irmd import commands
+from irmd.cli import command_modules, main
 
 
 def run(*argv):
@@ -71,3 +74,19 @@ def test_refuted_exit_code(monkeypatch, capsys):
                         library.Builtin(builtin.name, builtin.description, builtin.parameters, mutant))
     assert main(["verify", "common-value-auction", "--dps", "15"]) == 1
     assert "REFUTED" in capsys.readouterr().out
+
+
+def test_every_command_is_found_in_the_module_named_for_it():
+    registered = {}
+    for name in command_modules():
+        subparsers = argparse.ArgumentParser().add_subparsers()
+        importlib.import_module(f"irmd.commands.{name}").register(subparsers)
+        registered.update({command: name for command in subparsers.choices})
+    assert registered == commands.MODULE_OF_COMMAND
+
+
+def test_running_one_command_imports_only_its_module():
+    code = ("import sys; from irmd.cli import build_parser; build_parser('verify'); "
+            "print(sorted(m for m in sys.modules if m.startswith('irmd.commands.')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert "irmd.commands.finite" not in out and "irmd.commands.candidates" in out
