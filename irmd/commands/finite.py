@@ -50,6 +50,13 @@ def _common(parser: argparse.ArgumentParser, exact: bool = True) -> None:
                                  "them exactly (the value is then proved)")
 
 
+def _max_memory(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--max-memory", default=None, metavar="SIZE", type=memory_size,
+                        help="largest memory a grid may plan to use (mechanism and guarantee LP), e.g. 8G "
+                             "(default: 3/4 of this machine's); a larger plan is refused with the largest --n "
+                             "that fits")
+
+
 def register(subparsers) -> None:
     fpa = subparsers.add_parser(
         "fpa", help="built-in example: guarantee of a first-price auction on a bid grid",
@@ -59,6 +66,7 @@ def register(subparsers) -> None:
     fpa.add_argument("--n", type=positive_integers, nargs="+", action=IntegerList, default=[10], metavar="N",
                      help="grid size(s), as --n 5 10 or --n 5,10; several values run a sweep (default 10)")
     fpa.add_argument("--bidders", type=positive_integer, default=2, help="number of bidders (default 2)")
+    _max_memory(fpa)
     _common(fpa)
     fpa.set_defaults(handler=_run_fpa)
 
@@ -84,6 +92,7 @@ def register(subparsers) -> None:
     auction.add_argument("--bidders", type=positive_integer, default=2, help="number of bidders (default 2)")
     auction.add_argument("--plot", default=None, metavar="FILE.png", type=writable_file((".png",)),
                          help="draw G (and Gc, dashed) against n for each rule")
+    _max_memory(auction)
     _common(auction)
     auction.set_defaults(handler=_run_auction)
 
@@ -196,7 +205,8 @@ def _potential_details(result, env, dps: int) -> None:
 
 def _run_fpa(args) -> int:
     with _progress(args, "first-price auction") as progress:
-        sweep = fpa_sweep(args.n, bidders=args.bidders, exact=args.exact, progress=progress, solver=_solver(args))
+        sweep = fpa_sweep(args.n, bidders=args.bidders, exact=args.exact, progress=progress, solver=_solver(args),
+                          max_memory=args.max_memory)
     if args.json:
         _print_json(sweep, args.digits)
     else:
@@ -231,7 +241,7 @@ def _auction_rules(args) -> list:
 def _run_auction(args) -> int:
     with _progress(args, "standard auctions") as progress:
         sweep = auction_sweep(_auction_rules(args), args.n, bidders=args.bidders, exact=args.exact,
-                              progress=progress, solver=_solver(args))
+                              progress=progress, solver=_solver(args), max_memory=args.max_memory)
     if args.plot:
         plot_auction_sweep(sweep, args.plot)
     if args.json:

@@ -23,7 +23,7 @@ from irmd.verify.finite import (
     standard_auction,
     standard_auction_instance,
 )
-from irmd.verify.finite.standard_auctions import MAX_LP_NONZEROS, auction_sizes
+from irmd.verify.finite.standard_auctions import MAX_LP_NONZEROS, auction_sizes, check_auction_size
 
 from .helpers import assert_proved
 
@@ -173,13 +173,24 @@ def test_rule_parsing():
 
 def test_sizes_are_refused_before_building():
     sizes = auction_sizes("all-pay", 10, 3)
-    assert sizes == {"profiles": 1331, "outcomes": 99, "mechanism_entries": 1331 * 99,
-                     "lp_nonzeros": 121 * 66 * 2, "denominator": 6 * 3}
+    # three bidders: G's direct rows (110 pairs of own bids, 66 multisets of the others' bids, 2 states) and
+    # the marginals over 286 orbits are the larger LP
+    assert {k: sizes[k] for k in ("profiles", "outcomes", "mechanism_entries", "lp_nonzeros", "denominator")} == {
+        "profiles": 1331, "outcomes": 99, "mechanism_entries": 1331 * 99, "lp_nonzeros": 286 * 2 + 110 * 66 * 2,
+        "denominator": 6 * 3}
     with pytest.raises(ParameterError, match="does not fit 64-bit integers"):
         standard_auction("mix:1/999999937,0,999999936/999999937", 1, 20)
-    with pytest.raises(ParameterError, match=r"needs 128962402 outcome probabilities \(limit"):
-        standard_auction("first", 400)
-    assert auction_sizes("first", 400, 2)["lp_nonzeros"] > MAX_LP_NONZEROS
+    # n = 400 (129 million outcome probabilities) is planned, not refused by a count: its LPs are compact
+    sizes = auction_sizes("first", 400, 2)
+    assert sizes["mechanism_entries"] == 128962402 and sizes["lp_nonzeros"] < MAX_LP_NONZEROS // 8
+    check_auction_size("first", 400, 2, max_memory=12 * 2**30)
+    with pytest.raises(ParameterError, match=r"--n 400 with 2 bidders \(first\) needs .* GiB of memory by plan .*"
+                                             r"the largest --n that fits is (\d+)") as refused:
+        standard_auction("first", 400, max_memory=2**30)
+    fitting = int(refused.value.args[0].rsplit(" ", 1)[1])
+    assert auction_sizes("first", fitting)["bytes"] <= 2**30 < auction_sizes("first", fitting + 1)["bytes"]
+    with pytest.raises(ParameterError, match="guarantee-LP nonzeros .* the largest --n that fits is"):
+        check_auction_size("first", 100, 3)          # three bidders: G's direct rows, O(n^4) non-zeros
     with pytest.raises(ParameterError, match="action profiles"):
         auction_sweep(["first"], [5, 2000])           # refused before the first LP
 
@@ -271,8 +282,10 @@ def test_fpa_is_unchanged(capsys):
     (["--rule", "mix:-1/2,1,1/2"], "weights must be >= 0"),
     (["--rule", "mix:1,0"], "three weights"),
     (["--n", "0"], "expected positive integers"),
-    (["--n", "400"], "limit"),
-    (["--n", "60", "--bidders", "3"], "limit"),
+    (["--n", "400", "--max-memory", "2G"], "of memory by plan (mechanism and guarantee LP; limit 2 GiB, --max-memory); "
+                                           "the largest --n that fits is"),
+    (["--n", "100", "--bidders", "3"], "guarantee-LP nonzeros (limit 40000000); the largest --n that fits is 78"),
+    (["--n", "10", "--max-memory", "1k"], "--max-memory"),
     (["--plot", "out.pdf"], "must end in .png"),
     (["--plot", "/proc/auctions.png"], "cannot be written"),
     (["--bidders", "0"], "expected positive integers"),

@@ -11,9 +11,12 @@ import time
 from dataclasses import dataclass, field
 from typing import ClassVar
 
+import numpy as np
+
 from irmd.status import LPStatus, Status
 
 from ..lp import ExactCertificate, HiGHS, LPSolution, certify
+from ..lp.highs import BASIS_BASIC
 from .output import DEFAULT_DPS, array_text, number_text
 
 
@@ -56,7 +59,14 @@ def solve_chain(reduction, tables, exact_tables, solver: HiGHS | None, max_exact
     message = (f"float optimum re-checked within tolerance {solution.tolerance:.1e}"
                if status is Status.CONFIRMED else solution.message)
     value, certificate, exact_input = solution.objective, None, None
-    if exact_tables is not None:  # an exact proof does not need the float re-check to pass
+    dimension = _basis_dimension(solution.basis)
+    if exact_tables is not None and dimension is not None and dimension > max_exact_dimension:
+        # the exact program is not even built: at this size it would cost more than the certificate may
+        certificate = ExactCertificate(Status.INCONCLUSIVE, f"basis dimension {dimension} exceeds the exact limit "
+                                                            f"{max_exact_dimension}; not certified",
+                                       dimension=dimension)
+        message = f"exact reconstruction not attempted ({certificate.message}); " + message
+    elif exact_tables is not None:  # an exact proof does not need the float re-check to pass
         exact_input = exact_tables() if callable(exact_tables) else exact_tables
         exact_lp, _ = reduction.apply(exact_input, exact=True)
         certificate = certify(exact_lp, solution.basis, max_exact_dimension)
@@ -68,6 +78,13 @@ def solve_chain(reduction, tables, exact_tables, solver: HiGHS | None, max_exact
             message = f"exact reconstruction failed ({certificate.message}); " + message
             exact_input = None
     return ChainOutcome(status, value, named, solution, certificate, exact_input, message, build_seconds, sizes)
+
+
+def _basis_dimension(basis) -> int | None:
+    """Basic columns of a simplex basis (the size of the exact solve), None without a basis."""
+    if basis is None:
+        return None
+    return int(np.count_nonzero(np.asarray(basis[0]) == BASIS_BASIC))
 
 
 def _text(value, dps: int):

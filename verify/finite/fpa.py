@@ -19,9 +19,11 @@ from .standard_auctions import MAX_PROFILES, standard_auction, standard_auction_
 __all__ = ["MAX_PROFILES", "first_price_auction", "first_price_instance"]
 
 
-def first_price_auction(n: int, bidders: int = 2, mu_high=Fraction(1, 2)) -> tuple[FiniteEnvironment, FiniteMechanism]:
-    """Environment and mechanism of the common-value first-price auction on n+1 bids."""
-    return standard_auction("first", n, bidders, mu_high)
+def first_price_auction(n: int, bidders: int = 2, mu_high=Fraction(1, 2),
+                        max_memory: int | None = None) -> tuple[FiniteEnvironment, FiniteMechanism]:
+    """Environment and mechanism of the common-value first-price auction on n+1 bids (sizes and memory
+    are planned first; ``max_memory`` is the limit, default a share of this machine's memory)."""
+    return standard_auction("first", n, bidders, mu_high, max_memory)
 
 
 def first_price_instance(n: int, bidders: int = 2, mu_high=Fraction(1, 2)) -> FiniteInstance:

@@ -10,6 +10,9 @@ unless skipped, the guarantee LP of the truncated mechanism, whose obedience row
 :math:`\prod_i \max(K + 1, |S_i|)` profiles).  The plan counts 8 bytes per float entry,
 twice (numpy's temporaries), and :data:`BYTES_PER_NONZERO` per LP non-zero (the assembler's
 dense blocks and mask, the CSR arrays, HiGHS's copy).
+
+The guarantee LPs of the built-in auctions are planned by :func:`guarantee_bytes` (their mechanism's
+table and the LP guarantee() builds) before the mechanism is built.
 """
 from __future__ import annotations
 
@@ -47,6 +50,25 @@ def information_reduction_bytes(env: FiniteEnvironment, information: FiniteInfor
     return BYTES_PER_ENTRY * entries
 
 
+
+#: Bytes per outcome probability of a mechanism's table: int32 numerators, the cached float view and
+#: the int64 copy of the exact contraction (payoff tables, symmetry check), with room for temporaries.
+BYTES_PER_MECHANISM_ENTRY = 24
+#: Bytes per non-zero of a guarantee LP: the assembler's blocks and mask, the CSR arrays, HiGHS's
+#: row- and column-wise copies and its presolved copy.
+BYTES_PER_LP_NONZERO = 160
+#: Bytes per row and per column of a guarantee LP: bounds, costs, HiGHS's simplex arrays and factor,
+#: the solution, multipliers and basis (measured on the first-price auction's compact LPs).
+BYTES_PER_LP_LINE = 2048
+#: The interpreter and its imports (numpy, scipy, highspy, sympy, ...).
+BASE_BYTES = 256 * 2**20
+
+
+def guarantee_bytes(mechanism_entries: int, rows: int, columns: int, nonzeros: int) -> int:
+    """The bytes building a mechanism of ``mechanism_entries`` outcome probabilities and solving a
+    guarantee LP of this size are planned to need (the largest resident set of the run)."""
+    return (BASE_BYTES + BYTES_PER_MECHANISM_ENTRY * mechanism_entries + BYTES_PER_LP_NONZERO * nonzeros
+            + BYTES_PER_LP_LINE * (rows + columns))
 
 
 def check_reduction_fits(env: FiniteEnvironment, levels, *, mechanism: FiniteMechanism | None = None,

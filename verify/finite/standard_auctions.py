@@ -43,20 +43,22 @@ from matplotlib.figure import Figure
 
 from irmd.analytic import library
 from irmd.errors import InputError, ParameterError
+from irmd.memory import default_limit, largest_fitting, size_text
 from irmd.numbers import parse_exact
 from irmd.status import Status, combine
 
 from ..extrapolation import richardson
-from .guarantee import GuaranteeResult, guarantee
+from .compact import compact_sizes
+from .guarantee import DIRECT_NONZEROS, GuaranteeResult, guarantee
 from .model import FiniteEnvironment, FiniteInstance, FiniteMechanism
 from .output import DEFAULT_DPS, number_text
 from .rational import RationalArray
+from .sizes import guarantee_bytes
 
 #: Largest number of action profiles a built-in auction will build.
 MAX_PROFILES = 2_000_000
-#: Largest number of outcome probabilities (profiles x outcomes) of the mechanism's table.
-MAX_MECHANISM_ENTRIES = 20_000_000
-#: Largest number of nonzeros of the guarantee LP (its obedience rows); beyond it HiGHS runs for hours.
+#: Largest number of nonzeros of the guarantee LP (as guarantee() builds it); beyond it HiGHS runs for hours.
+#: The mechanism's table (profiles x outcomes probabilities) is limited by the memory plan instead.
 MAX_LP_NONZEROS = 40_000_000
 
 #: The pure rules, in the order of the weights of ``mix:a,b,c``.
@@ -162,19 +164,42 @@ def _payers(rule: PaymentRule, bidders: int) -> int:
 
 
 def auction_sizes(rule, n: int, bidders: int = 2) -> dict:
-    """Profiles, outcomes, mechanism entries and guarantee-LP nonzeros, computed before anything is built."""
+    """Profiles, outcomes, mechanism entries, the guarantee LPs' sizes and the planned memory, computed
+    before anything is built.
+
+    ``lp_nonzeros`` (``lp_rows``, ``lp_columns``) is the larger of G's and Gc's LP as :func:`guarantee`
+    builds it for these auctions (symmetric in the bidders, :mod:`.symmetry`): the compact LP of
+    :mod:`.compact` for Gc; for G agent 0's direct obedience rows (a_0, a_0'), one coefficient per
+    multiset of the others' bids and state, or, with two bidders beyond
+    :data:`~.guarantee.DIRECT_NONZEROS`, the compact LP (every rule's deviation payoffs are affine
+    on each side of the diagonal).  ``bytes`` is the plan of
+    :func:`~.sizes.guarantee_bytes` for the larger LP.
+    """
     rule = parse_rule(rule)
     profiles = (n + 1) ** bidders
     outcomes = bidders * _payers(rule, bidders) * (n + 1)
-    # guarantee() solves these auctions (symmetric in the bidders) over symmetric BCE (.symmetry): agent 0's
-    # obedience rows (a_0, a_0'), one coefficient per multiset of the others' bids and state; two states.
-    # The coarse LP's rows (a_0') cover every orbit, (n+1) C(n+N, N) 2 coefficients: never more.
+    count, states = n + 1, 2
     if bidders > 1:
-        nonzeros = (n + 1) ** 2 * math.comb(n + bidders - 1, bidders - 1) * 2
+        coarse = compact_sizes(count, bidders, states, coarse=True)
+        others = math.comb(n + bidders - 1, bidders - 1)
+        orbits = math.comb(n + bidders, bidders)
+        rows = count * (count - 1) * others * states
+        direct = {"columns": orbits * states, "rows": states + count * (count - 1),
+                  "nonzeros": orbits * states + rows}
+        if bidders == 2 and rows > DIRECT_NONZEROS:
+            direct = compact_sizes(count, bidders, states, coarse=False)
+        lps = (coarse, direct)
     else:
-        nonzeros = (n + 1) ** 2 * 2
-    return {"profiles": profiles, "outcomes": outcomes, "mechanism_entries": profiles * outcomes,
-            "lp_nonzeros": nonzeros, "denominator": _lottery_denominator(rule, bidders)}
+        # one bidder: no symmetry to use, the full LP (rows (a, a'), one coefficient per state)
+        lps = ({"columns": count * states, "rows": states + count * (count - 1),
+                "nonzeros": count * states + count * count * states},)
+    entries = profiles * outcomes
+    plans = [guarantee_bytes(entries, lp["rows"], lp["columns"], lp["nonzeros"]) for lp in lps]
+    largest = max(range(len(lps)), key=lambda k: plans[k])
+    return {"profiles": profiles, "outcomes": outcomes, "mechanism_entries": entries,
+            "lp_nonzeros": max(lp["nonzeros"] for lp in lps), "lp_rows": max(lp["rows"] for lp in lps),
+            "lp_columns": max(lp["columns"] for lp in lps), "bytes": plans[largest],
+            "denominator": _lottery_denominator(rule, bidders)}
 
 
 def _lottery_denominator(rule: PaymentRule, bidders: int) -> int:
@@ -182,20 +207,29 @@ def _lottery_denominator(rule: PaymentRule, bidders: int) -> int:
     return math.lcm(*range(1, bidders + 1)) * _payers(rule, bidders) * math.lcm(*(w.denominator for w in rule.weights))
 
 
-def check_auction_size(rule, n: int, bidders: int = 2) -> None:
-    """Refuse, in one line, an auction too large to build or to solve."""
+def check_auction_size(rule, n: int, bidders: int = 2, max_memory: int | None = None) -> None:
+    """Refuse, in one line, an auction too large to build or to solve: too many profiles, lotteries beyond
+    64-bit integers, a guarantee LP beyond :data:`MAX_LP_NONZEROS`, or a plan (mechanism and LP,
+    :func:`~.sizes.guarantee_bytes`) above ``max_memory`` (default: a share of this machine's memory);
+    the last two name the largest --n that fits."""
+    rule = parse_rule(rule)
     sizes = auction_sizes(rule, n, bidders)
     if sizes["profiles"] > MAX_PROFILES:
         raise ParameterError(f"--n {n} with {bidders} bidders has {sizes['profiles']} action profiles "
                              f"(limit {MAX_PROFILES})")
     if sizes["denominator"] >= 2**62:
-        raise ParameterError(f"{bidders} bidders with the weights of {parse_rule(rule).name}: the lotteries' common "
+        raise ParameterError(f"{bidders} bidders with the weights of {rule.name}: the lotteries' common "
                              f"denominator {sizes['denominator']} does not fit 64-bit integers")
-    for key, limit, what in (("mechanism_entries", MAX_MECHANISM_ENTRIES, "outcome probabilities"),
-                             ("lp_nonzeros", MAX_LP_NONZEROS, "guarantee-LP nonzeros")):
-        if sizes[key] > limit:
-            raise ParameterError(f"--n {n} with {bidders} bidders ({parse_rule(rule).name}) needs {sizes[key]} "
-                                 f"{what} (limit {limit}); use a smaller --n or fewer --bidders")
+    limit = default_limit() if max_memory is None else max_memory
+    checks = (("lp_nonzeros", MAX_LP_NONZEROS, lambda k: f"{k} guarantee-LP nonzeros (limit {MAX_LP_NONZEROS})"),
+              ("bytes", limit, lambda k: f"{size_text(k)} of memory by plan (mechanism and guarantee LP; limit "
+                                         f"{size_text(limit)}, --max-memory)"))
+    for key, bound, what in checks:
+        if sizes[key] > bound:
+            fitting = largest_fitting(lambda m: auction_sizes(rule, m, bidders)[key], bound)
+            advice = f"the largest --n that fits is {fitting}" if fitting else "even --n 1 does not fit"
+            raise ParameterError(f"--n {n} with {bidders} bidders ({rule.name}) needs {what(sizes[key])}; "
+                                 f"{advice}")
 
 
 def _common_value_environment(n: int, bidders: int, mu_high: Fraction, payers: int) -> FiniteEnvironment:
@@ -257,9 +291,11 @@ def _mechanism(rule: PaymentRule, n: int, bidders: int, payers: int) -> FiniteMe
                            tuple(tuple(str(Fraction(b, n)) for b in range(grid)) for _ in range(bidders)))
 
 
-def standard_auction(rule, n: int, bidders: int = 2,
-                     mu_high=Fraction(1, 2)) -> tuple[FiniteEnvironment, FiniteMechanism]:
+def standard_auction(rule, n: int, bidders: int = 2, mu_high=Fraction(1, 2),
+                     max_memory: int | None = None) -> tuple[FiniteEnvironment, FiniteMechanism]:
     """Environment and mechanism of the common-value standard auction ``rule`` on n+1 bids.
+
+    Sizes and the memory plan are checked first (:func:`check_auction_size`, limit ``max_memory``).
 
     Examples
     --------
@@ -270,15 +306,16 @@ def standard_auction(rule, n: int, bidders: int = 2,
     """
     rule = parse_rule(rule)
     n, bidders, mu_high = _checked_arguments(n, bidders, mu_high)
-    check_auction_size(rule, n, bidders)
+    check_auction_size(rule, n, bidders, max_memory)
     payers = _payers(rule, bidders)
     return _common_value_environment(n, bidders, mu_high, payers), _mechanism(rule, n, bidders, payers)
 
 
-def standard_auction_instance(rule, n: int, bidders: int = 2, mu_high=Fraction(1, 2)) -> FiniteInstance:
+def standard_auction_instance(rule, n: int, bidders: int = 2, mu_high=Fraction(1, 2),
+                              max_memory: int | None = None) -> FiniteInstance:
     """The auction as a validated :class:`FiniteInstance` (security of bidding 0 is checked exactly)."""
     rule = parse_rule(rule)
-    env, mechanism = standard_auction(rule, n, bidders, mu_high)
+    env, mechanism = standard_auction(rule, n, bidders, mu_high, max_memory)
     return FiniteInstance(env, mechanism, None, f"{rule.label} auction, {bidders} bidders, n = {n}")
 
 
@@ -415,9 +452,9 @@ def _exceeds(value, reference) -> bool:
 
 
 def auction_guarantees(rule, n: int, *, bidders: int = 2, mu_high=Fraction(1, 2), exact: bool = False,
-                       solver=None) -> tuple[GuaranteeResult, GuaranteeResult]:
+                       solver=None, max_memory: int | None = None) -> tuple[GuaranteeResult, GuaranteeResult]:
     """G(M) and Gc(M) of the validated auction ``rule`` on the grid n."""
-    instance = standard_auction_instance(rule, n, bidders, mu_high)
+    instance = standard_auction_instance(rule, n, bidders, mu_high, max_memory)
     env, mechanism = instance.env, instance.mechanism
     return (guarantee(env, mechanism, exact=exact, solver=solver),
             guarantee(env, mechanism, coarse=True, exact=exact, solver=solver))
@@ -425,12 +462,12 @@ def auction_guarantees(rule, n: int, *, bidders: int = 2, mu_high=Fraction(1, 2)
 
 def auction_sweep(rules, grids, *, bidders: int = 2, mu_high=Fraction(1, 2), exact: bool = False,
                   progress: Progress = _no_progress, solver=None,
-                  extrapolate: Extrapolate | None = richardson) -> AuctionSweep:
+                  extrapolate: Extrapolate | None = richardson, max_memory: int | None = None) -> AuctionSweep:
     """G and Gc of each rule (names or :class:`PaymentRule`) on each grid; sizes are checked before any LP.
 
     ``extrapolate(grids, values)`` (by default :func:`irmd.verify.extrapolation.richardson`, the
     estimate the bounding programs' sweeps use; None for no estimate) estimates each rule's limits
-    in n.
+    in n.  ``max_memory`` limits the memory plan of each grid (default: a share of this machine's).
     """
     rules = list({r.name: r for r in map(parse_rule, rules)}.values())
     grids = sorted({int(n) for n in grids})
@@ -439,14 +476,15 @@ def auction_sweep(rules, grids, *, bidders: int = 2, mu_high=Fraction(1, 2), exa
     for rule in rules:
         for n in grids:
             _checked_arguments(n, bidders, mu_high)
-            check_auction_size(rule, n, bidders)
+            check_auction_size(rule, n, bidders, max_memory)
     proportional = proportional_auction_value(bidders, mu_high)
     total, done, series = len(rules) * len(grids), 0, []
     for rule in rules:
         pairs = []
         for n in grids:
             progress(done, total, f"{rule.name}, n = {n}")
-            pairs.append(auction_guarantees(rule, n, bidders=bidders, mu_high=mu_high, exact=exact, solver=solver))
+            pairs.append(auction_guarantees(rule, n, bidders=bidders, mu_high=mu_high, exact=exact, solver=solver,
+                                            max_memory=max_memory))
             done += 1
         guarantees, coarse_guarantees = (tuple(results) for results in zip(*pairs))
         limits = (None, None) if extrapolate is None else (

@@ -6,6 +6,7 @@ line passes a rich progress bar there, and nothing under ``--json``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Callable
 
 from irmd.status import Status, combine
@@ -18,6 +19,7 @@ from .model import FiniteInstance
 from .output import DEFAULT_DPS
 from .potential import potential
 from .sizes import check_reduction_fits
+from .standard_auctions import _checked_arguments, check_auction_size
 
 Progress = Callable[[int, int, str], None]
 
@@ -57,11 +59,16 @@ class FpaSweep:
                 "bidders": self.bidders, "status": str(self.status), "results": [e.to_dict(dps) for e in self.entries]}
 
 
-def fpa_sweep(grids, *, bidders: int = 2, exact: bool = False, progress: Progress = _silent, solver=None) -> FpaSweep:
-    """G(M) and Gc(M) of the first-price auction on each grid ``n`` in ``grids``."""
+def fpa_sweep(grids, *, bidders: int = 2, exact: bool = False, progress: Progress = _silent, solver=None,
+              max_memory: int | None = None) -> FpaSweep:
+    """G(M) and Gc(M) of the first-price auction on each grid ``n`` in ``grids``; every grid's size and
+    memory plan is checked before the first LP (limit ``max_memory``, default a share of the machine's)."""
+    for n in grids:
+        _checked_arguments(n, bidders, Fraction(1, 2))
+        check_auction_size("first", n, bidders, max_memory)
     entries, total = [], 2 * len(grids)
     for k, n in enumerate(grids):
-        env, mechanism = first_price_auction(n, bidders)
+        env, mechanism = first_price_auction(n, bidders, max_memory=max_memory)
         progress(2 * k, total, f"G, n = {n}")
         g = guarantee(env, mechanism, exact=exact, solver=solver)
         progress(2 * k + 1, total, f"Gc, n = {n}")
