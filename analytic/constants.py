@@ -17,14 +17,13 @@ touches the global precision outside ``mpmath.workdps``.
 """
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
 import mpmath
 import sympy as sp
 
+from irmd.caching import RecentCache
 from irmd.errors import CandidateError
 
 from .special import MPMATH_IMPLEMENTATIONS
@@ -129,25 +128,18 @@ def mpmath_function(expr: sp.Expr, variables: Sequence[sp.Symbol], cse: bool = F
     except (AttributeError, TypeError):   # not a sympy expression (lambdify takes plain numbers too)
         key = None
     if key is not None:
-        with _LAMBDIFIED_LOCK:
-            function = _LAMBDIFIED.get(key)
-            if function is not None:
-                _LAMBDIFIED.move_to_end(key)
-                return function
+        function = _LAMBDIFIED.get(key)
+        if function is not None:
+            return function
     function = sp.lambdify(variables, expr, modules=[MPMATH_IMPLEMENTATIONS, "mpmath"], cse=cse)
     if key is not None:
-        with _LAMBDIFIED_LOCK:
-            _LAMBDIFIED[key] = function
-            while len(_LAMBDIFIED) > _LAMBDIFIED_MAX:
-                _LAMBDIFIED.popitem(last=False)
+        _LAMBDIFIED.put(key, function)
     return function
 
 
 #: Functions lambdify wrote, for the same exact expression and variables: the printed code does not
 #: depend on the precision (numbers are printed exactly and evaluated at the caller's precision).
-_LAMBDIFIED: OrderedDict = OrderedDict()
-_LAMBDIFIED_MAX = 512
-_LAMBDIFIED_LOCK = threading.Lock()
+_LAMBDIFIED = RecentCache(512)
 
 
 def solve_constants(constants: Sequence[Constant], dps: int, known: Mapping | None = None) -> dict:

@@ -1,14 +1,13 @@
 """The centred (mean-value) form: :class:`Enclosure` tightens the natural enclosure with the gradient."""
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from typing import Callable, Mapping, Sequence
 
 import sympy as sp
 from flint import arb
 
 from irmd.budget import time_budget
+from irmd.caching import RecentCache
 from irmd.errors import BudgetExceeded
 
 from .arithmetic import SYMBOLIC_SECONDS, ball_sum, intersect, product
@@ -23,23 +22,16 @@ def gradient(expr: sp.Expr, variables, constants, seconds: float = SYMBOLIC_SECO
     (the branch and bound encloses one claim over several pieces of its region)."""
     key = compile_key(expr, variables, constants)
     if key is not None:
-        with _GRADIENTS_LOCK:
-            found = _GRADIENTS.get(key)
-            if found is not None:
-                _GRADIENTS.move_to_end(key)
-                return list(found)
+        found = _GRADIENTS.get(key)
+        if found is not None:
+            return list(found)
     partials = _gradient(expr, variables, constants, seconds)
     if key is not None and partials is not None:   # (None may mean a spent time budget: not kept)
-        with _GRADIENTS_LOCK:
-            _GRADIENTS[key] = tuple(partials)
-            while len(_GRADIENTS) > _GRADIENTS_MAX:
-                _GRADIENTS.popitem(last=False)
+        _GRADIENTS.put(key, tuple(partials))
     return partials
 
 
-_GRADIENTS: OrderedDict = OrderedDict()
-_GRADIENTS_MAX = 256
-_GRADIENTS_LOCK = threading.Lock()
+_GRADIENTS = RecentCache(256)
 
 
 def _gradient(expr: sp.Expr, variables, constants, seconds: float):

@@ -1,8 +1,6 @@
 """Compile a sympy expression once into a function of arb balls (:func:`arb_function`)."""
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from fractions import Fraction
 from typing import Callable, Mapping, Sequence
 
@@ -11,6 +9,7 @@ import sympy as sp
 from flint import arb, ctx, fmpq, fmpz
 
 from irmd.analytic.special import ErlangCDF, ErlangPDF, ErlangSF
+from irmd.caching import RecentCache
 
 from .arithmetic import (
     UnsupportedExpression,
@@ -404,22 +403,14 @@ def arb_function(expr, variables: Sequence[sp.Symbol], constants: Mapping[sp.Sym
     key = compile_key(expr, variables, constants)
     if key is None:
         return ArbFunction(expr, variables, constants)
-    with _COMPILED_LOCK:
-        function = _COMPILED.get(key)
-        if function is not None:
-            _COMPILED.move_to_end(key)
-            return function
-    function = ArbFunction(expr, variables, constants)
-    with _COMPILED_LOCK:
-        _COMPILED[key] = function
-        while len(_COMPILED) > _COMPILED_MAX:
-            _COMPILED.popitem(last=False)
+    function = _COMPILED.get(key)
+    if function is None:
+        function = ArbFunction(expr, variables, constants)
+        _COMPILED.put(key, function)
     return function
 
 
-_COMPILED: OrderedDict = OrderedDict()
-_COMPILED_MAX = 256
-_COMPILED_LOCK = threading.Lock()
+_COMPILED = RecentCache(256)
 
 
 def compile_key(expr, variables, constants) -> tuple | None:
