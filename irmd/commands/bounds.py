@@ -69,9 +69,9 @@ def register(subparsers) -> None:
                         help="transfer bound replacing free transfers; 'free' keeps them free (default: twice the "
                         "candidate mechanism's largest transfer)")
     parser.add_argument("--solver", default="auto",
-                        choices=["auto", "clarabel", "highs-ipm", "highs-simplex", "highs-pdlp"],
-                        help="LP solver (default auto: Clarabel for N <= 2, and from N = 3 on PDLP for the "
-                        "guarantee; the README's Speed says why)")
+                        choices=["auto", "clarabel", "highs-ipm", "highs-simplex", "highs-pdlp", "highs-hipdlp"],
+                        help="LP solver (default auto: Clarabel for N <= 2, HiGHS's HiPDLP from N = 3 on; "
+                        "the README's Speed says why)")
     parser.add_argument("--programs", default="both", choices=["both", "guarantee", "potential"])
     parser.add_argument("--tie-break", default="none", choices=["none", "proportional", "smooth"],
                         help="secondary objective selecting one optimal mechanism of the guarantee LP")
@@ -148,7 +148,9 @@ def _print_single(result, source, t_text, dps):
     print(f"  lower <= analytic <= upper: {result.order.order}: {result.order.message}")
     contains = result.to_dict(dps)["certified"]["contains_analytic"]
     if contains is not None:
-        missing = [end.side for end in (bracket.lower, bracket.upper) if end is None or not end.certified]
+        # An end is missing when its program was not run (--programs) or its point was not certified.
+        missing = [side for side, end in (("lower", bracket.lower), ("upper", bracket.upper))
+                   if end is None or not end.certified]
         print(f"  certified lower <= analytic <= certified upper: {'holds' if contains else 'VIOLATED'}"
               + (f" (no certified {' or '.join(missing)} end)" if missing else ""))
     for note in source.notes:

@@ -62,7 +62,7 @@ def test_the_certified_bracket_contains_the_analytic_value(env, k, value):
     assert result.certified_lower <= bracket.lower_value and result.certified_upper >= bracket.upper_value
 
 
-@pytest.mark.parametrize("solver", ["highs-pdlp", "highs-ipm"])
+@pytest.mark.parametrize("solver", ["highs-pdlp", "highs-hipdlp", "highs-ipm"])
 def test_first_order_and_interior_point_routes_give_a_valid_bracket(solver):
     """PDLP and HiGHS's interior point (no crossover) return inexact points; the certified ends are
     recomputed from them, so the bracket still contains the value and is as tight as Clarabel's."""
@@ -75,20 +75,42 @@ def test_first_order_and_interior_point_routes_give_a_valid_bracket(solver):
     assert abs(float(bracket.upper_value - reference.upper_value)) < 1e-5
 
 
-def _solved(module, env, grid):
-    program = module.build(env, grid)
+#: Each program in each form it is solved in, and the end of the bracket it gives.
+PROGRAMS = [(module, form, side) for module, side in ((guarantee_lp, "lower"), (potential_lp, "upper"))
+            for form in ("mechanism", "sigma")]
+
+
+def _solved(module, form, env, grid):
+    program = module.build(env, grid, form=form)
     return program, solve(program.lp, "clarabel")
+
+
+def _reads_the_point(module, form):
+    """Whether the bound is read from the solution's point (else from its row multipliers): the
+    guarantee's mechanism is the point as written, the potential's σ is the point of the dual."""
+    return (module is guarantee_lp) == (form == "mechanism")
+
+
+def _point(solution, module, form):
+    return solution.x if _reads_the_point(module, form) else solution.row_dual
+
+
+def _returning(solution, module, form, change):
+    """``solution`` with what the bound is read from replaced by ``change(it)``."""
+    if _reads_the_point(module, form):
+        return replace(solution, x=change(solution.x))
+    return replace(solution, row_dual=change(solution.row_dual))
 
 
 @pytest.mark.parametrize("env, value", [(AUCTION, AUCTION_VALUE), (TRADE, TRADE_VALUE)], ids=["auction", "trade"])
 def test_a_perturbed_solution_still_gives_a_valid_bracket(env, value):
     env, grid = reduce_environment(env, 3.0), Grid.survey(2, 4)
     rng = np.random.default_rng(7)
-    for module, side in ((guarantee_lp, "lower"), (potential_lp, "upper")):
-        program, solution = _solved(module, env, grid)
+    for module, form, side in PROGRAMS:
+        program, solution = _solved(module, form, env, grid)
         for _ in range(3):
-            x = solution.x + rng.uniform(-1e-3, 1e-3, size=solution.x.shape)
-            result = module.read_solution(program, replace(solution, x=x))
+            result = module.read_solution(program, _returning(solution, module, form, lambda v: v + rng.uniform(
+                -1e-3, 1e-3, size=v.shape)))
             end = result.certified
             assert end.certified, end.message
             if side == "lower":
@@ -96,7 +118,7 @@ def test_a_perturbed_solution_still_gives_a_valid_bracket(env, value):
             else:
                 assert end.value >= Fraction(value)
     # Perturbing the mechanism itself (participation is broken at x_i = 0 and repaired exactly).
-    good = guarantee_lp.read_solution(*_solved(guarantee_lp, env, grid))
+    good = guarantee_lp.read_solution(*_solved(guarantee_lp, "mechanism", env, grid))
     c = np.stack([good.outcome[n].reshape(-1) for n in env.coordinate_names])
     shaken = certify_guarantee(env, grid, c + rng.uniform(-1e-3, 1e-3, size=c.shape))
     assert shaken.certified and shaken.repaired > 0 and shaken.value <= Fraction(value)
@@ -107,15 +129,15 @@ def test_a_perturbed_solution_still_gives_a_valid_bracket(env, value):
 def test_a_wrong_solver_answer_cannot_give_a_wrong_bracket(env, value):
     env, grid = reduce_environment(env, 3.0), Grid.survey(2, 4)
     rng = np.random.default_rng(11)
-    for module, side in ((guarantee_lp, "lower"), (potential_lp, "upper")):
-        program, solution = _solved(module, env, grid)
-        n = len(solution.x)
+    for module, form, side in PROGRAMS:
+        program, solution = _solved(module, form, env, grid)
+        n = len(_point(solution, module, form))
         garbage = rng.normal(0, 5, n)
         garbage[::7] = np.nan
         garbage[3] = np.inf
-        for x in (2 * solution.x, garbage, np.zeros(n), np.full(n, -1e12)):
+        for wrong in (2 * _point(solution, module, form), garbage, np.zeros(n), np.full(n, -1e12)):
             # The solver claims optimality and its true objective: the recomputation must not believe it.
-            result = module.read_solution(program, replace(solution, x=x))
+            result = module.read_solution(program, _returning(solution, module, form, lambda v, w=wrong: w))
             end = result.certified
             if end.certified:
                 assert end.value <= Fraction(value) if side == "lower" else end.value >= Fraction(value)
@@ -130,14 +152,22 @@ def test_a_lying_solver_inside_compute_bounds_cannot_give_a_wrong_bracket(monkey
     """The solver itself is replaced: it returns a wrong point and claims a better objective."""
     rng = np.random.default_rng(5)
 
-    def lying(lp, *args, **kwargs):
-        honest = solve(lp, *args, **kwargs)
-        x = 2 * honest.x if wrong == "doubled" else rng.normal(0, 3, len(honest.x))
-        # Both programs are minimisations (the guarantee of -sum mu L): a lower objective claims a tighter bound.
-        return replace(honest, x=x, objective=honest.objective - 0.1)
+    def lying(claim):
+        def solver(lp, *args, **kwargs):
+            honest = solve(lp, *args, **kwargs)
 
-    monkeypatch.setattr(guarantee_lp, "solve", lying)
-    monkeypatch.setattr(potential_lp, "solve", lying)
+            def lie(v):
+                return 2 * v if wrong == "doubled" else rng.normal(0, 3, len(v))
+
+            # Clarabel gets the guarantee as written (a minimisation of -sum mu L: a lower objective
+            # claims a better lower end) and the potential over σ (a minimisation of the bound: a
+            # lower objective claims a better upper end).
+            return replace(honest, x=lie(honest.x), row_dual=lie(honest.row_dual),
+                           objective=honest.objective + claim)
+        return solver
+
+    monkeypatch.setattr(guarantee_lp, "solve", lying(-0.1))
+    monkeypatch.setattr(potential_lp, "solve", lying(-0.1))
     sweep = sweep_bounds(AUCTION, [3, 4], t_max=3.0, analytic=AUCTION_VALUE)
     for result in sweep.results:
         lower, upper = result.bracket.lower, result.bracket.upper

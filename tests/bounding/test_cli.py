@@ -85,3 +85,10 @@ def test_a_list_of_k_is_written_either_way_and_without_repeats(capsys, ks):
 def test_a_bad_k_is_rejected_before_any_work(capsys, k):
     code, out, err = run(capsys, "common-value-auction", "--k", k)
     assert code == 3 and out == "" and len(err.strip().splitlines()) == 1 and "--k" in err
+
+
+@pytest.mark.parametrize("program, missing", [("potential", "lower"), ("guarantee", "upper")])
+def test_one_program_prints_its_end_and_names_the_other_as_missing(capsys, program, missing):
+    code, out, _ = run(capsys, "common-value-auction", "--k", "3", "--programs", program)
+    assert code == 0, out
+    assert f"(no certified {missing} end)" in out

@@ -1,9 +1,9 @@
 """The programs assembled at the orbit representatives against the full-grid Kronecker construction.
 
 The reference here builds every operator on the whole grid from the one-dimensional
-difference matrices (``gradient``), compresses with the coordinate expansion (rows at the
-representatives, columns through ``E``) and sums over the grid explicitly: the construction
-the programs used before they were assembled at the representatives.  The two must give the
+difference matrices (``gradient``) and compresses with the coordinate expansion (rows at the
+representatives, columns through ``E``): the construction the programs used before they were
+assembled at the representatives.  The two must give the
 same linear program, entry by entry, for exchangeable and non-exchangeable agents.
 """
 import math
@@ -34,13 +34,17 @@ CASES = [
 ]
 
 
-def reference_guarantee_rows(env, grid, red):
-    """SVO, simplex and participation rows from full-grid operators, compressed by E."""
+def reference_svo_rows(env, grid, red, kind):
+    """SVO rows (with their constants) and simplex rows from full-grid operators, compressed by E.
+
+    ``forward``: lambda = w + sum_i U_i . nabla^+_i c (the guarantee); ``backward``: w + sum_i
+    nabla^-_i u_i(c) with the outside option below 0 (the potential's dual).
+    """
     P, d = grid.points, env.dimension
-    D = gradient("forward", grid.size, grid.k, grid.agents)
+    D = gradient(kind, grid.size, grid.k, grid.agents)
     eye = sps.identity(P, format="csr")
     E, keep = red.coordinate_expansion, red.representatives
-    blocks = []
+    blocks, constants = [], []
     for s in range(env.states):
         ops = []
         for j in range(d):
@@ -49,28 +53,33 @@ def reference_guarantee_rows(env, grid, red):
                 op = op + env.U[i, s, j] * D[i]
             ops.append(op)
         blocks.append(sps.hstack(ops, format="csr")[keep] @ E)
+        constant = np.full(P, env.W0[s])
+        if kind == "backward":  # nabla^- of the constant U0 is k U0 at x_i = 0
+            for i in range(env.agents):
+                constant = constant + env.U0[i, s] * (D[i] @ np.ones(P))
+        constants.append(constant[keep])
     for b in env.blocks:
         if b.kind == "simplex" and len(b.columns) > 1:
             select = sps.hstack([eye if j in b.columns else sps.csr_matrix((P, P)) for j in range(d)], format="csr")
             blocks.append(select[keep] @ E)
+    return blocks, np.concatenate(constants)
+
+
+def reference_participation_rows(env, grid, red):
+    P, d = grid.points, env.dimension
+    eye = sps.identity(P, format="csr")
+    E, keep = red.coordinate_expansion, red.representatives
     idx = grid.indices()
     is_rep = np.zeros(P, dtype=bool)
     is_rep[keep] = True
+    blocks = []
     for i in range(env.agents):
         at_zero = np.flatnonzero((idx[:, i] == 0) & is_rep)
         for s in range(env.states):
             if not np.any(env.U[i, s]) and env.U0[i, s] >= 0:
                 continue
             blocks.append(sps.hstack([env.U[i, s, j] * eye for j in range(d)], format="csr")[at_zero] @ E)
-    return sps.vstack(blocks, format="csr")
-
-
-def reference_ivo(env, grid, red):
-    """[a_j] at the representatives and the objective's sum of a_0 over the grid, from full-grid operators."""
-    G0, G = potential_lp.ivo_operators(env, grid)
-    Es = red.point_expansion(env.states)
-    keep = red.representatives
-    return [g[keep] @ Es for g in G], np.asarray(G0.sum(axis=0)).ravel() @ Es
+    return blocks
 
 
 def same(a, b):
@@ -81,31 +90,25 @@ def same(a, b):
     assert (difference.max() if difference.nnz else 0.0) <= 1e-12 * scale
 
 
+@pytest.mark.parametrize("module, kind", [(guarantee_lp, "forward"), (potential_lp, "backward")],
+                         ids=["guarantee", "potential"])
 @pytest.mark.parametrize("name, make, k", CASES, ids=[c[0] for c in CASES])
-def test_guarantee_program_equals_the_full_grid_construction(name, make, k):
+def test_program_equals_the_full_grid_construction(name, make, k, module, kind):
     env = reduce_environment(make(), 2.5)
     grid = Grid.survey(env.agents, k)
-    program = guarantee_lp.build(env, grid)
+    program = module.build(env, grid) if module is guarantee_lp else module.build(env, grid, form="mechanism")
     red = program.reduction
     n_levels = env.states
     A = program.lp.A
-    reference = reference_guarantee_rows(env, grid, red)
-    same(A[:, : red.variables], reference)
+    blocks, constants = reference_svo_rows(env, grid, red, kind)
+    if module is guarantee_lp:
+        blocks += reference_participation_rows(env, grid, red)
+    same(A[:, : red.variables], sps.vstack(blocks, format="csr"))
+    assert np.allclose(program.lp.row_lower[: program.svo_rows], -constants, rtol=0, atol=1e-13)
     # The level columns: -1 on each state's SVO rows.
     levels = A[: program.svo_rows, red.variables:].toarray()
     expected = -np.kron(np.eye(n_levels), np.ones((red.count, 1)))
     assert np.array_equal(levels, expected)
-
-
-@pytest.mark.parametrize("name, make, k", CASES, ids=[c[0] for c in CASES])
-def test_potential_coefficients_equal_the_full_grid_construction(name, make, k):
-    env = reduce_environment(make(), 2.5)
-    grid = Grid.survey(env.agents, k)
-    red = reduce(grid, env)
-    a, total = reference_ivo(env, grid, red)
-    for mine, theirs in zip(potential_lp._ivo_rows(env, red), a):
-        same(mine, theirs)
-    assert np.allclose(potential_lp._ivo_constant_total(env, red), total, rtol=1e-13, atol=1e-13)
 
 
 @pytest.mark.parametrize("name, make, k", CASES, ids=[c[0] for c in CASES])

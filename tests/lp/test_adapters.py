@@ -26,7 +26,7 @@ from irmd.verify.lp import (
 )
 
 #: PDLP is a first-order method: its answers are accurate to about 1e-4 only.
-ACCURATE = [name for name in SOLVERS if name != "highs-pdlp"]
+ACCURATE = [name for name in SOLVERS if not name.endswith("pdlp")]
 
 
 def general_lp():

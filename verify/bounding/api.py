@@ -33,6 +33,7 @@ from .guarantee_lp import GuaranteeResult
 from .guarantee_lp import build as build_guarantee
 from .guarantee_lp import read_solution as read_guarantee
 from .guarantee_lp import solve_program as solve_guarantee_program
+from .mechanism_program import form_for
 from .potential_lp import PotentialResult, solve_potential
 from .reduced import reduce_environment
 from .shapes import ShapeComparison, compare
@@ -188,7 +189,7 @@ def compute_bounds(environment, k: int, top=None, t_max=None, solver: str = AUTO
     t_max : float or None
         Replaces free transfer intervals by ``[-t_max, t_max]``; ``None`` keeps them free
         (fine for the guarantee; the potential then needs the PDE to be solvable).
-    solver : {'auto', 'clarabel', 'highs-ipm', 'highs-simplex', 'highs-pdlp'}
+    solver : {'auto', 'clarabel', 'highs-ipm', 'highs-simplex', 'highs-pdlp', 'highs-hipdlp'}
         ``'auto'`` (default) picks per program and number of agents (:func:`.common.solver_for`).
     programs : subset of ('guarantee', 'potential')
     tie_break : {'none', 'proportional', 'smooth'}
@@ -215,10 +216,11 @@ def compute_bounds(environment, k: int, top=None, t_max=None, solver: str = AUTO
     env = reduce_environment(environment, t_max)
     guarantee = potential = None
     if "guarantee" in programs:
-        program = build_guarantee(env, grid, use_symmetry)
-        first = read_guarantee(program, solve_guarantee_program(program, solver, time_limit, tolerance), tolerance)
-        guarantee = apply_tie_break(program, first, tie_break, solver_for(solver, "guarantee", grid.agents), tolerance,
-                                    time_limit=time_limit)
+        guarantee_solver = solver_for(solver, "guarantee", grid.agents)
+        program = build_guarantee(env, grid, use_symmetry, form_for("guarantee", guarantee_solver))
+        first = read_guarantee(program, solve_guarantee_program(program, guarantee_solver, time_limit, tolerance),
+                               tolerance)
+        guarantee = apply_tie_break(program, first, tie_break, guarantee_solver, tolerance, time_limit=time_limit)
     if "potential" in programs:
         potential = solve_potential(env, grid, solver_for(solver, "potential", grid.agents), use_symmetry,
                                     time_limit, tolerance)

@@ -59,12 +59,15 @@ def gradient(kind: str, size: int, k: int, agents: int) -> list[sps.csr_matrix]:
     return [along(base, i, agents) for i in range(agents)]
 
 
-def shifted(points: np.ndarray, axis: int, top: int) -> tuple[np.ndarray, np.ndarray]:
-    """The points (Q x N index tuples) below the top along ``axis``, as a mask, and those points moved up one step."""
-    below = points[:, axis] < top
-    moved = points[below].copy()
-    moved[:, axis] += 1
-    return below, moved
+def shifted(points: np.ndarray, axis: int, top: int, step: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """The points (Q x N index tuples) that have a neighbour one ``step`` (+1 or -1) along ``axis``
+    inside ``{0, ..., top}``, as a mask, and those neighbours."""
+    if step not in (1, -1):
+        raise ValueError(f"step must be +1 or -1, got {step!r}")
+    inside = points[:, axis] < top if step == 1 else points[:, axis] > 0
+    moved = points[inside].copy()
+    moved[:, axis] += step
+    return inside, moved
 
 
 def forward_difference_on_grid(values: np.ndarray, axis: int, k: int) -> np.ndarray:

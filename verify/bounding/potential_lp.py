@@ -7,50 +7,75 @@ Minimise over :math:`\sigma \ge 0` on :math:`X \times \Theta` with
    \gamma(x, c) = \sum_\theta w(c, \theta)\sigma(x, \theta)
    - \sum_i \sum_\theta u_i(c, \theta) \tilde\nabla^+_i \sigma(x, \theta),
 
-the IVO (23), with :math:`\tilde\nabla^+` equal to :math:`-k f` at the top.  The
-IVO is affine in c, :math:`\gamma = a_0(x) + a(x) \cdot c`, and c ranges over a
-product of factors, so the maximum splits into one term per factor, each an
-epigraph variable :math:`z_f(x)`:
+the IVO (23), with :math:`\tilde\nabla^+` equal to :math:`-k f` at the top.
 
-* simplex: :math:`z_f \ge 0` and :math:`z_f \ge a_j` for its coordinates;
-* interval :math:`[l, u]`: :math:`z \ge l a_j` and :math:`z \ge u a_j`;
-* half-line :math:`[l, \infty)`: :math:`a_j \le 0` and :math:`z \ge l a_j`;
-* free coordinate (a transfer with no ``t_max``): :math:`a_j = 0`, the PDE (27).
-  On a bounded grid this is often infeasible (in the auction it forces
-  :math:`\sigma \equiv 0`), which is reported as
-  :class:`FreeTransferError`, never as a number.
+**Solved over mechanisms or over σ.**  Choosing the maximiser :math:`c(x)` per point
+and summing by parts back (:mod:`.operators`), :math:`\sum_x \max_c \gamma = \max_{c(\cdot)}
+\sum_{x,\theta} \sigma(x,\theta) \Lambda(x,\theta; c)` with :math:`\Lambda = w(c(x),\theta) +
+\sum_i \nabla^-_i u_i(c(\cdot),\theta)(x)` (the potential Lagrangian (14); :math:`\nabla^-`
+differences against the outside option :math:`u_i = 0` below :math:`x_i = 0`).  The
+objective is bilinear, σ ranges over a product of simplices and c over a compact product
+of factors, so by the minimax theorem (LP duality)
+
+.. math::  \min_\sigma \overline P(X, \sigma) = \max_{c(\cdot)} \sum_\theta \mu(\theta)
+   \min_x \Lambda(x, \theta; c),
+
+a program of the same kind as the guarantee (:mod:`.mechanism_program`): a mechanism,
+one level per state and rows :math:`\Lambda \ge L_\theta` whose multipliers are σ.  It is
+assembled as such and solved as written or as its dual (:mod:`.dual_form`), which is
+(18) over σ with one epigraph variable per factor and point: the IVO is affine in c,
+:math:`\gamma = a_0(x) + a(x)\cdot c`, and its maximum over a factor is over the factor's
+vertices (a simplex: 0 and each vertex; an interval: its ends; a half-line: the sign of
+:math:`a_j` fixed; a free coordinate, a transfer with no ``t_max``: :math:`a_j = 0`, the
+PDE (27)).  With free transfers this is often infeasible on a bounded grid (in the
+auction it forces :math:`\sigma \equiv 0`), which is reported as
+:class:`FreeTransferError`, never as a number; such a program is always solved over σ,
+whose infeasibility the presolve finds (the mechanism program is then unbounded, which a
+first-order method does not reliably detect).
 
 The value is an upper bound on the minimal potential :math:`P^*` for transfers
 bounded by ``t_max``; it bounds the potential with unbounded transfers only when
 ``t_max`` is at least the transfers of a guarantee-optimal mechanism.
 
-As for the guarantee, ``value`` is recomputed (in floating point) from the
-returned σ after projecting it onto the constraints (clip at 0, rescale each state
-to its prior); ``certified`` is the same bound in exact arithmetic for σ rounded to
-an exactly feasible information structure (:mod:`.certified`), an upper bound for
-transfers bounded by the ``t_max`` it states.  The
-multipliers of the epigraph rows are the designer's best response, a mechanism
-(complementary slackness (25)).
+``value`` is not the solver's objective: it is recomputed (in floating point) from
+the returned σ (the dual's point, or the program's multipliers as written) after
+projecting it onto the constraints
+(clip at 0, rescale each state to its prior); ``certified`` is the same bound in
+exact arithmetic for σ rounded to an exactly feasible information structure
+(:mod:`.certified`), an upper bound for transfers bounded by the ``t_max`` it states.
+The designer's best response to σ (complementary slackness (25)) is the program's
+mechanism (its point as written, or the dual's epigraph multipliers).
 """
 from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
-import scipy.sparse as sps
 
 from irmd.errors import InputError
 from irmd.status import INF_OR_UNB, SOLUTION_PRESENT, LPStatus
 
-from ..lp import LPData, LPSolution, solve
+from ..lp import LPSolution, solve
 from .certified import CertifiedBound, certify_potential
-from .common import AUTO, Program, ProgramResult, check_recomputed, number, on_grid, shared_fields, solver_for
+from .common import AUTO, ProgramResult, check_recomputed, number, on_grid, shared_fields, solver_for
 from .grid import Grid
-from .operators import adjoint_forward_difference_on_grid, gradient, shifted
+from .mechanism_program import (
+    BACKWARD,
+    MECHANISM,
+    SIGMA,
+    MechanismProgram,
+    assemble,
+    finish,
+    form_for,
+    masses_on_grid,
+    project,
+    read_point,
+)
+from .operators import adjoint_forward_difference_on_grid
 from .reduced import ReducedEnvironment
-from .symmetry import Reduction, reduce
+from .symmetry import reduce
 
 
 class FreeTransferError(InputError):
@@ -58,8 +83,8 @@ class FreeTransferError(InputError):
 
 
 @dataclass(frozen=True)
-class PotentialProgram(Program):
-    epigraph_rows: tuple  # (coordinate j, kind 'upper'/'lower'/'simplex', row offset)
+class PotentialProgram(MechanismProgram):
+    """(18) as the mechanism program of its dual (:func:`build`), in one of the :data:`FORMS`."""
 
 
 @dataclass(frozen=True)
@@ -72,13 +97,13 @@ class PotentialResult(ProgramResult):
         :math:`\\sum_x \\max_c \\gamma(x, c)` recomputed from σ: an upper bound on
         :math:`P^*` (transfers bounded by ``t_max``).
     sigma : ndarray, shape (states, *grid)
-        The LP information structure (probability masses; times ``k**N`` a density).
+        The LP information structure (probability masses), the program's row multipliers.
     marginal : ndarray
         :math:`\\rho(x) = \\sum_\\theta \\sigma(x, \\theta)`.
     ivo_max : ndarray
         :math:`\\max_c \\gamma(x, c)` at every point.
     best_response : dict or None
-        Coordinate -> designer's best-response mechanism from the multipliers.
+        Coordinate -> the program's mechanism, a designer's best response to σ.
     transfer_sensitivity : float or None
         :math:`d\\,\\mathrm{value}/d\\,t_{max} = \\sum_x \\sum_{capped\\ j} |a_j(x)|`.
     pde_residual : float or None
@@ -105,137 +130,15 @@ class PotentialResult(ProgramResult):
         }
 
 
-def ivo_operators(env: ReducedEnvironment, grid: Grid):
-    """``G0`` (P x S P) and ``[G_j]``: sigma -> a_0(.) and a_j(.), the IVO's constant and coefficients,
-    on the whole grid (Kronecker products; the program itself uses :func:`_ivo_rows`)."""
-    P, S = grid.points, env.states
-    D = gradient("adjoint", grid.size, grid.k, grid.agents)
-    eye = sps.identity(P, format="csr")
-
-    def operator(w_of_s, u_of_is):
-        blocks = []
-        for s in range(S):
-            op = w_of_s(s) * eye
-            for i in range(env.agents):
-                if u_of_is(i, s) != 0:
-                    op = op - u_of_is(i, s) * D[i]
-            blocks.append(op)
-        return sps.hstack(blocks, format="csr")
-
-    G0 = operator(lambda s: env.W0[s], lambda i, s: env.U0[i, s])
-    G = [operator(lambda s, j=j: env.W[s, j], lambda i, s, j=j: env.U[i, s, j]) for j in range(env.dimension)]
-    return G0, G
-
-
-def _ivo_rows(env: ReducedEnvironment, red: Reduction) -> list[sps.csr_matrix]:
-    r"""``[a_j]`` at the representatives: R x (S R) matrices of the symmetric σ -> a_j(x).
-
-    :math:`a_j(x) = \sum_\theta W_j(\theta)\sigma(x,\theta) - \sum_{i,\theta} U_{ij}(\theta)
-    \tilde\nabla^+_i\sigma(x,\theta)`, with σ at a neighbour read at its representative.
-    """
-    grid, points = red.grid, red.points
-    R, S, k, top = red.count, env.states, grid.k, grid.size - 1
-    at = np.arange(R)
-    steps = [(below, red.representative_of(moved)) for below, moved in
-             (shifted(points, i, top) for i in range(env.agents))]
-    out = []
-    for j in range(env.dimension):
-        rows, cols, vals = [], [], []
-        for s in range(S):
-            # -U (-k sigma(x)) on every point (below the top and at it), -U (k sigma(x + e_i)) below it.
-            diagonal = np.full(R, env.W[s, j] + k * env.U[:, s, j].sum())
-            rows.append(at)
-            cols.append(s * R + at)
-            vals.append(diagonal)
-            for i, (below, neighbour) in enumerate(steps):
-                u = env.U[i, s, j]
-                if u != 0:
-                    rows.append(at[below])
-                    cols.append(s * R + neighbour)
-                    vals.append(np.full(len(neighbour), -k * u))
-        matrix = sps.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
-                                shape=(R, S * R))
-        matrix.sum_duplicates()
-        matrix.eliminate_zeros()
-        out.append(matrix)
-    return out
-
-
-def _ivo_constant_total(env: ReducedEnvironment, red: Reduction) -> np.ndarray:
-    r"""The coefficients of :math:`\sum_x a_0(x)` on the symmetric σ (one per state and representative).
-
-    Summed over a line along axis i, :math:`\tilde\nabla^+_i f` telescopes to :math:`-k f` at
-    :math:`x_i = 0`, so :math:`\sum_x a_0 = \sum_{x,\theta} W_0(\theta)\sigma + k\sum_{i,\theta}
-    U_{0,i}(\theta)\sum_{x_i = 0}\sigma`; over an orbit these count its points and its points
-    with :math:`x_i = 0`.
-    """
-    weight = red.orbit_sizes.astype(float)
-    zeros = [red.zero_counts(i).astype(float) for i in range(env.agents)]
-    return np.concatenate([env.W0[s] * weight + red.grid.k * sum(env.U0[i, s] * zeros[i] for i in range(env.agents))
-                           for s in range(env.states)])
-
-
-def build(env: ReducedEnvironment, grid: Grid, use_symmetry: bool = True) -> PotentialProgram:
-    """Assemble (18) at the orbit representatives (every point when the agents are not exchangeable)."""
+def build(env: ReducedEnvironment, grid: Grid, use_symmetry: bool = True, form: str = SIGMA) -> PotentialProgram:
+    """Assemble (18) in ``form`` at the orbit representatives (every point when the agents are not
+    exchangeable)."""
     start = time.perf_counter()
     if grid.agents != env.agents:
         raise ValueError(f"grid has {grid.agents} agents, environment {env.agents}")
-    S = env.states
     red = reduce(grid, env, use_symmetry)
-    R = red.count
-    ns = S * R
-    a = _ivo_rows(env, red)  # R x ns each: a_j at representatives
-    # Epigraph variables, one per (factor, representative) where the factor needs one.
-    z_blocks = [b for b in env.blocks if not (b.kind == "interval" and math.isinf(b.lower) and math.isinf(b.upper))]
-    nz = len(z_blocks) * R
-    weight = red.orbit_sizes.astype(float)
-    # An interval's epigraph variable is stored divided by max(|l|, |u|), so its rows carry
-    # coefficients of order one instead of t_max * k: same LP, better conditioned.
-    scale = [1.0 if b.kind == "simplex" else max(abs(b.lower) if not math.isinf(b.lower) else 0.0,
-                                                 abs(b.upper) if not math.isinf(b.upper) else 0.0, 1e-300)
-             for b in z_blocks]
-    cost = np.concatenate([_ivo_constant_total(env, red)] + [sc * weight for sc in scale])
-    z_lower = np.concatenate([np.zeros(R) if b.kind == "simplex" else np.full(R, -np.inf) for b in z_blocks])
-    rows, lo, hi, tags = [], [], [], []
-    offset = 0
-
-    def add(matrix, lower, upper, tag=None):
-        nonlocal offset
-        rows.append(matrix)
-        lo.append(np.broadcast_to(lower, matrix.shape[0]).astype(float))
-        hi.append(np.broadcast_to(upper, matrix.shape[0]).astype(float))
-        if tag is not None:
-            tags.append(tag + (offset,))
-        offset += matrix.shape[0]
-
-    def z_of(f):
-        return sps.csr_matrix((np.ones(R), (np.arange(R), f * R + np.arange(R))), shape=(R, nz))
-
-    zero_z = sps.csr_matrix((R, nz))
-    for b in env.blocks:
-        if b.kind == "interval" and math.isinf(b.lower) and math.isinf(b.upper):
-            add(sps.hstack([a[b.columns[0]], zero_z], format="csr"), 0.0, 0.0)
-    for f, b in enumerate(z_blocks):
-        if b.kind == "simplex":
-            for j in b.columns:
-                add(sps.hstack([-a[j], z_of(f)], format="csr"), 0.0, np.inf, (j, "simplex"))
-            continue
-        j = b.columns[0]
-        for end, tag in ((b.upper, "upper"), (b.lower, "lower")):
-            if math.isinf(end):  # a half-line: the coefficient must have the sign that keeps the max finite
-                add(sps.hstack([a[j], zero_z], format="csr"), *((-np.inf, 0.0) if end > 0 else (0.0, np.inf)))
-            else:
-                add(sps.hstack([-(end / scale[f]) * a[j], z_of(f)], format="csr"), 0.0, np.inf, (j, tag))
-    # Variables are densities (mass times k^N) and the epigraphs likewise: values of order one,
-    # so the marginal row and the objective carry the cell volume instead of the variables.
-    cell = grid.cell
-    marginal = sps.hstack([sps.kron(sps.identity(S), cell * weight[None, :], format="csr"),
-                           sps.csr_matrix((S, nz))], format="csr")
-    add(marginal, env.prior, env.prior)
-    A = sps.vstack(rows, format="csr")
-    lp = LPData.from_matrix(cell * cost, A, np.concatenate(lo), np.concatenate(hi),
-                np.concatenate([np.zeros(ns), z_lower]), np.full(ns + nz, np.inf))
-    return PotentialProgram(lp, env, grid, red, time.perf_counter() - start, epigraph_rows=tuple(tags))
+    program = PotentialProgram(assemble(env, red, BACKWARD), env, grid, red, 0.0, svo_rows=env.states * red.count)
+    return replace(finish(program, form), build_seconds=time.perf_counter() - start)
 
 
 def ivo_coefficients_on_grid(env: ReducedEnvironment, grid: Grid, sigma: np.ndarray):
@@ -285,9 +188,13 @@ def evaluate(env: ReducedEnvironment, grid: Grid, sigma: np.ndarray):
 def solve_potential(env: ReducedEnvironment, grid: Grid, solver: str = AUTO, use_symmetry: bool = True,
                     time_limit: float | None = None, tolerance: float = 1e-6,
                     program: PotentialProgram | None = None) -> PotentialResult:
-    """Build and solve (18); see :class:`PotentialResult`."""
-    program = program or build(env, grid, use_symmetry)
-    solution = solve(program.lp, solver_for(solver, "potential", grid.agents), time_limit, tolerance)
+    """Build (in the form that suits the solver, :func:`form_for`) and solve (18); see
+    :class:`PotentialResult`."""
+    solver = solver_for(solver, "potential", grid.agents)
+    program = program or build(env, grid, use_symmetry, SIGMA if env.free_columns() else form_for("potential", solver))
+    # Clarabel's equilibration helps the σ form, in density units (k = 16: 21 iterations against
+    # 33 without); the program as written, like the guarantee, does better without it.
+    solution = solve(program.lp, solver, time_limit, tolerance, equilibrate=program.form != MECHANISM)
     return read_solution(program, solution, tolerance)
 
 
@@ -304,7 +211,11 @@ def read_solution(program: PotentialProgram, solution: LPSolution, tolerance: fl
                 "and no distribution on a bounded grid satisfies that here; pass a finite t_max")
         return PotentialResult(solution.status, solution.message, **common)
     S = env.states
-    returned = grid.cell * red.expand_points(solution.x[: S * red.count].reshape(S, red.count))
+    point = read_point(program, solution)
+    if point.masses is None:
+        return PotentialResult(LPStatus.SOLVER_ERROR, f"{solution.message}, but without the multipliers that are σ",
+                               **common)
+    returned = masses_on_grid(red, point.masses, S, clip=False)
     sigma = np.maximum(returned, 0.0)
     mass = sigma.sum(axis=1)
     sigma = sigma * np.where(mass > 0, env.prior / np.where(mass > 0, mass, 1.0), 0.0)[:, None]
@@ -317,44 +228,22 @@ def read_solution(program: PotentialProgram, solution: LPSolution, tolerance: fl
         message += f"; PDE residual of the free coordinates {residual:.2e}"
     # From the returned masses themselves: the float rescaling above turns one infinite entry into NaNs.
     certified = certify_potential(env, grid, returned)
-    status, message = check_recomputed(status, message, value, solution.objective, tolerance, certified)
-    best = _best_response(program, solution)
+    # The program's value is the mechanism program's maximum, the potential's minimum.
+    status, message = check_recomputed(status, message, value, point.solver_value, tolerance, certified)
+    best = None
+    if point.mechanism is not None:
+        mechanism = project(env, red.expand(point.mechanism).reshape(env.dimension, grid.points))
+        best = {name: on_grid(mechanism[j], grid.shape) for j, name in enumerate(env.coordinate_names)}
     if not certified.certified:
         warnings.append(f"upper end {certified.message}")
     if env.capped_columns() and value != 0 and env.t_max * sensitivity > 0.5 * abs(value):
         warnings.append(
             f"t_max = {env.t_max:g} carries {env.t_max * sensitivity / abs(value):.0%} of the potential bound: "
             "at this grid the transfer bound shapes σ; the bound holds for transfers bounded by t_max")
-    return PotentialResult(status, message, **common, value=value, solver_value=solution.objective,
+    return PotentialResult(status, message, **common, value=value, solver_value=point.solver_value,
                            sigma=sigma.reshape((S,) + grid.shape), marginal=on_grid(sigma.sum(axis=0), grid.shape),
-                           ivo_max=on_grid(ivo, grid.shape), best_response=best,
+                           ivo_max=on_grid(ivo, grid.shape),
+                           best_response=best,
                            transfer_sensitivity=sensitivity if env.capped_columns() else None,
                            pde_residual=residual if free else None, certified=certified,
                            warnings=tuple(warnings))
-
-
-def _best_response(program: PotentialProgram, solution: LPSolution) -> dict | None:
-    """The designer's mechanism from the epigraph multipliers (per unit of orbit weight)."""
-    if solution.row_dual is None:
-        return None
-    env, grid, red = program.env, program.grid, program.reduction
-    R, P, d = red.count, grid.points, env.dimension
-    y = np.abs(solution.row_dual)
-    values = np.zeros((d, R))
-    ends = {}
-    for j, tag, offset in program.epigraph_rows:
-        block = y[offset: offset + R] / (red.orbit_sizes * grid.cell)
-        if tag == "simplex":
-            values[j] = block
-        else:
-            b = next(b for b in env.blocks if b.columns == (j,))
-            ends.setdefault(j, []).append((b.upper if tag == "upper" else b.lower, block))
-    for j, pieces in ends.items():
-        weight = sum(w for _, w in pieces)
-        values[j] = sum(end * w for end, w in pieces) / np.where(weight > 0, weight, 1.0)
-    # Rows (j, representative) -> reduced variables (tied coordinates averaged) -> the full grid.
-    table = red.variable_table.T.ravel()
-    counts = np.bincount(table, minlength=red.variables)
-    reduced = np.bincount(table, weights=values.ravel(), minlength=red.variables) / np.where(counts > 0, counts, 1)
-    full = red.expand(reduced).reshape(d, P)
-    return {name: on_grid(full[j], grid.shape) for j, name in enumerate(env.coordinate_names)}

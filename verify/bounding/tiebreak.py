@@ -32,7 +32,8 @@ from irmd.errors import ParameterError
 from irmd.status import SOLUTION_PRESENT, LPStatus
 
 from ..lp import Clarabel, LPData, solve
-from .guarantee_lp import GuaranteeProgram, GuaranteeResult, read_solution
+from .guarantee_lp import GuaranteeProgram, GuaranteeResult, build, read_solution
+from .mechanism_program import MECHANISM
 from .operators import gradient
 
 TIE_BREAKS = ("none", "proportional", "smooth")
@@ -79,6 +80,8 @@ def tie_break(program: GuaranteeProgram, first: GuaranteeResult, rule: str, solv
         raise ParameterError(f"unknown tie-break {rule!r}; choose one of {', '.join(TIE_BREAKS)}")
     if rule == "none" or not first.ok:
         return first
+    if program.form != MECHANISM:  # the second stage adds rows to the program as written
+        program = build(program.env, program.grid, program.reduction.symmetric, MECHANISM)
     lp = program.lp
     value = -float(first.solver_value)
     if delta is None:

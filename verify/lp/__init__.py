@@ -27,7 +27,7 @@ from .program import LPData, Reduction, RowAssembler
 from .solution import RECHECK_TOLERANCE, LPSolution, Recheck, recheck
 
 #: Solver names accepted by :func:`solver_named` and the command line.
-SOLVERS = ("highs-ipm", "highs-simplex", "highs-pdlp", "clarabel")
+SOLVERS = ("highs-ipm", "highs-simplex", "highs-pdlp", "highs-hipdlp", "clarabel")
 
 
 def solver_named(name: str, time_limit: float | None = None, tolerance: float = RECHECK_TOLERANCE,
