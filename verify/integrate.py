@@ -30,6 +30,7 @@ from irmd.analytic.constants import mpmath_function
 from irmd.analytic.environment import TOTAL
 from irmd.analytic.special import ErlangPDF
 from irmd.budget import Budget
+from irmd.caching import RecentCache
 from irmd.errors import BudgetExceeded
 
 
@@ -47,7 +48,12 @@ class Integral:
 
 
 def y_reduce(expr: sp.Expr, actions, budget: Budget) -> sp.Expr | None:
-    """``expr`` as a function of TOTAL if it depends on the actions only through their sum."""
+    """``expr`` as a function of TOTAL if it depends on the actions only through their sum.
+
+    The outcome is remembered for the exact ``expr`` and actions (a Float also by its printed form
+    and precision): regions, claims and integrals ask for the same surfaces and densities again.
+    A reduction that ran out of its budget is not remembered, and a remembered one that needed a
+    budget step is not given once the budget is spent (the step would have stopped there)."""
     actions = list(actions)
     if not expr.free_symbols & set(actions):
         return expr
@@ -55,6 +61,11 @@ def y_reduce(expr: sp.Expr, actions, budget: Budget) -> sp.Expr | None:
     moved = expr.xreplace({last: TOTAL - sum(rest, sp.S.Zero)})
     if not moved.free_symbols & set(rest):
         return moved
+    key = (expr, sp.srepr(expr) if expr.has(sp.Float) else None, tuple(actions))
+    found = _REDUCED.get(key)
+    if found is not None:
+        remaining = budget.remaining()
+        return None if remaining is not None and remaining <= 0 else found[0]
     try:
         with budget.step("reduce to a function of the total"):
             simplified = sp.cancel(sp.expand(moved))
@@ -62,9 +73,13 @@ def y_reduce(expr: sp.Expr, actions, budget: Budget) -> sp.Expr | None:
                 simplified = sp.simplify(moved)
     except BudgetExceeded:
         return None
-    if simplified.free_symbols & set(rest):
-        return None
-    return simplified
+    reduced = None if simplified.free_symbols & set(rest) else simplified
+    _REDUCED.put(key, (reduced,))
+    return reduced
+
+
+#: Reductions to the total remembered (exact inputs -> (expr or None,)).
+_REDUCED = RecentCache(256)
 
 
 def slice_volume(agents: int, lower) -> sp.Expr:

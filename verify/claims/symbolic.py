@@ -105,13 +105,23 @@ def _by_known_relations(prover):
     constant used to eliminate a function of it (ybar's equation L43(ybar) = L45(ybar) written as
     1F1(...; ybar) = ...).  A proof with constants as free symbols holds for every value; these
     hold for the candidate's values.
+
+    The prover is deterministic in the claim, and its callers have already tried it on the claim
+    as stated (``prove_zero`` and ``decide`` try the plain prover first): a rewrite that leaves the
+    expression as it is, or gives one already tried here, would fail the same way again and is
+    skipped (relations that do not touch the claim's atoms, equations solved for two atoms).
     """
     def attempt(claim: Claim, ctx: DecisionContext):
+        tried = {memo_key("claim", claim.expr)}
         for description, rewrite in _known_relations(claim, ctx):
             try:
                 substituted = replace(claim, expr=rewrite(claim.expr))
             except BudgetExceeded:
                 continue
+            key = memo_key("claim", substituted.expr)
+            if key in tried:
+                continue
+            tried.add(key)
             proved, steps, note = prover(substituted, ctx)
             if proved:
                 return proved, [Step(description, substituted.expr)] + steps, note

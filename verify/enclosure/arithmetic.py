@@ -2,13 +2,17 @@
 from __future__ import annotations
 
 import functools
-import math
+import operator
 from typing import Callable, Sequence
 
 from flint import arb
 
 #: Seconds of sympy work (differentiation, cancelling) spent on one expression before giving up.
 SYMBOLIC_SECONDS = 2.0
+
+
+#: The exact zero, made once (the hull below starts from it).
+_ZERO = arb(0)
 
 
 class UnsupportedExpression(ValueError):
@@ -30,15 +34,22 @@ def join(*balls: arb) -> arb:
     ``arb.union`` (and the ``arb(mid, rad)`` constructor) round the radius up by a relative 2^-30,
     so the hull of 0 and 1 would reach -1e-9 and sqrt of it would be undefined; shifting an
     exact-zero-based span by the exact lower end keeps it, whenever that sum is exact."""
-    if not all(b.is_finite() for b in balls):
-        return nan_ball()
-    low = functools.reduce(arb.min, (b.lower() for b in balls))
-    high = functools.reduce(arb.max, (b.upper() for b in balls))
-    hull = arb(0).union(high - low).nonnegative_part() + low
+    if len(balls) == 2:   # the common case, without generators (the same operations in the same order)
+        first, second = balls
+        if not (first.is_finite() and second.is_finite()):
+            return nan_ball()
+        low = arb.min(first.lower(), second.lower())
+        high = arb.max(first.upper(), second.upper())
+    else:
+        if not all(b.is_finite() for b in balls):
+            return nan_ball()
+        low = functools.reduce(arb.min, (b.lower() for b in balls))
+        high = functools.reduce(arb.max, (b.upper() for b in balls))
+    hull = _ZERO.union(high - low).nonnegative_part() + low
     # when the sum was inexact, at least keep the sign of a hull that is one-signed
-    if low >= 0 and not hull >= 0:
+    if low >= _ZERO and not hull >= _ZERO:
         hull = hull.nonnegative_part()
-    elif high <= 0 and not hull <= 0:
+    elif high <= _ZERO and not hull <= _ZERO:
         hull = -(-hull).nonnegative_part()
     return hull
 
@@ -62,9 +73,9 @@ def hull_of_values(ball: arb, fn: Callable[[arb], arb], turning=None) -> arb:
 def with_sign(value: arb, sign: int | None) -> arb:
     """``value`` clipped to the sign known from the operands (midpoint-radius rounding can make
     the product of two non-negative balls reach -1e-80, which would fail a proof with slack 0)."""
-    if sign == 1 and not value >= 0:
+    if sign == 1 and not value >= _ZERO:
         return value.nonnegative_part()
-    if sign == -1 and not value <= 0:
+    if sign == -1 and not value <= _ZERO:
         return -(-value).nonnegative_part()
     return value
 
@@ -73,13 +84,21 @@ def sign_of(ball: arb) -> int | None:
     """0 for an exact zero, 1 / -1 for a ball provably >= 0 / <= 0, None when it straddles 0."""
     if ball.is_zero():
         return 0
-    return 1 if ball >= 0 else (-1 if ball <= 0 else None)
+    return 1 if ball >= _ZERO else (-1 if ball <= _ZERO else None)
 
 
 def common_sign(balls) -> int | None:
     """The sign every ball has (exact zeros fit any), or None."""
-    signs = {sign_of(b) for b in balls} - {0}
-    return signs.pop() if len(signs) == 1 and None not in signs else None
+    common = 0
+    for ball in balls:
+        sign = sign_of(ball)
+        if sign is None:
+            return None
+        if sign:
+            if common and sign != common:
+                return None
+            common = sign
+    return common or None
 
 
 def intersect(a: arb, b: arb) -> arb:
@@ -89,13 +108,18 @@ def intersect(a: arb, b: arb) -> arb:
 
 
 def ball_sum(terms: Sequence[arb]) -> arb:
-    return with_sign(functools.reduce(lambda a, b: a + b, terms), common_sign(terms))
+    return with_sign(functools.reduce(operator.add, terms), common_sign(terms))
 
 
 def product(factors: Sequence[arb]) -> arb:
-    signs = [sign_of(f) for f in factors]
-    sign = None if None in signs else math.prod(signs)
-    return with_sign(functools.reduce(lambda a, b: a * b, factors), sign)
+    sign = 1
+    for factor in factors:
+        known = sign_of(factor)
+        if known is None:
+            sign = None
+            break
+        sign *= known
+    return with_sign(functools.reduce(operator.mul, factors), sign)
 
 
 def positive_only(fn):
