@@ -70,8 +70,8 @@ def register(subparsers) -> None:
                         "candidate mechanism's largest transfer)")
     parser.add_argument("--solver", default="auto",
                         choices=["auto", "clarabel", "highs-ipm", "highs-simplex", "highs-pdlp", "highs-hipdlp"],
-                        help="LP solver (default auto: Clarabel for N <= 2, HiGHS's HiPDLP from N = 3 on; "
-                        "the README's Speed says why)")
+                        help="LP solver (default auto: Clarabel for N <= 2; from N = 3 on HiGHS's PDLP for the "
+                        "guarantee and its HiPDLP for the potential at N = 3, 4; the README's Speed says why)")
     parser.add_argument("--programs", default="both", choices=["both", "guarantee", "potential"])
     parser.add_argument("--tie-break", default="none", choices=["none", "proportional", "smooth"],
                         help="secondary objective selecting one optimal mechanism of the guarantee LP")

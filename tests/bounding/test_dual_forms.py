@@ -19,6 +19,7 @@ from irmd.analytic.library.auction import auction_environment
 from irmd.analytic.library.bilateral import trade_environment
 from irmd.numbers import parse_exact
 from irmd.verify.bounding import guarantee_lp
+from irmd.verify.bounding.common import AUTO, solver_for
 from irmd.verify.bounding.grid import Grid
 from irmd.verify.bounding.mechanism_program import FORMS, MECHANISM, SIGMA, form_for
 from irmd.verify.bounding.operators import gradient
@@ -117,3 +118,13 @@ def test_free_transfers_are_solved_over_sigma_whatever_the_solver():
     env = reduce_environment(auction_environment(2, parse_exact("1/2")), None)
     with pytest.raises(FreeTransferError):
         solve_potential(env, Grid.survey(2, 2), "highs-hipdlp")
+
+
+def test_auto_picks_the_measured_solver_and_the_form_follows():
+    assert solver_for(AUTO, "guarantee", 2) == solver_for(AUTO, "potential", 2) == "clarabel"
+    assert solver_for(AUTO, "guarantee", 3) == solver_for(AUTO, "guarantee", 5) == "highs-pdlp"
+    assert solver_for(AUTO, "potential", 3) == solver_for(AUTO, "potential", 4) == "highs-hipdlp"
+    assert solver_for(AUTO, "potential", 5) == "clarabel"
+    assert solver_for("highs-ipm", "potential", 3) == "highs-ipm"
+    assert form_for("potential", solver_for(AUTO, "potential", 3)) == MECHANISM
+    assert form_for("potential", solver_for(AUTO, "potential", 5)) == SIGMA

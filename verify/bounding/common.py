@@ -29,18 +29,23 @@ def solver_for(requested: str, program: str, agents: int) -> str:
 
     Measured on the 2-core machine (README, *Speed*): the interior point (Clarabel) wins on two
     agents, whose programs are grid stencils in two dimensions (auction N = 2, k = 16: 17 s against
-    376 s for PDLP; bilateral trade, k = 12: 11 s against 62 s); from three agents on the
-    factorisation of a stencil in N dimensions fills in and HiGHS's first-order HiPDLP wins the
-    guarantee (two to three times faster than its cuPDLP-C, which took 8 s against Clarabel's 24 s
-    at N = 3, k = 6, and 20 s against more than 8 minutes at N = 5, k = 4), while the potential
-    stays with Clarabel (N = 5, k = 3: 16 s against 21 s for HiPDLP over σ; over mechanisms HiPDLP
-    is faster at N = 3 and 4 but did not finish N = 5, k = 3 in 10 minutes).  Either way the
-    reported bounds are recomputed from the returned point, so a less accurate solve gives a weaker
-    bound, never a wrong one.
+    376 s for PDLP; bilateral trade, k = 12: 11 s against 62 s).  From three agents on the
+    factorisation of a stencil in N dimensions fills in and first-order methods win: HiGHS's
+    cuPDLP-C for the guarantee (N = 3, k = 8: 145 s against 335 s for its HiPDLP; N = 5, k = 4:
+    20-33 s against more than 8 minutes for Clarabel), its HiPDLP for the potential, given over
+    mechanisms, at N = 3 and 4 (N = 3, k = 8: 128 s; N = 4, k = 5: 45 s; Clarabel took more than
+    10 minutes on both), while from N = 5 on the potential stays with Clarabel (N = 5, k = 3: 16 s;
+    HiPDLP over mechanisms did not finish in 10 minutes).  Either way the reported bounds are
+    recomputed from the returned point, so a less accurate solve gives a weaker bound, never a
+    wrong one.
     """
     if requested != AUTO:
         return requested
-    return "highs-hipdlp" if program == "guarantee" and agents >= 3 else "clarabel"
+    if agents <= 2:
+        return "clarabel"
+    if program == "guarantee":
+        return "highs-pdlp"
+    return "highs-hipdlp" if agents <= 4 else "clarabel"
 
 
 def peak_memory_mb() -> float:
