@@ -19,9 +19,9 @@ where tied agents share a reduced variable of multiplicity m, a simplex's vertex
 multipliers y are σ); for the guarantee it is the Lagrangian dual with σ and the
 participation multipliers.  The multipliers of the epigraph rows are the mechanism.
 
-Variables are scaled so that their values are of order one: :math:`y` as densities
-(mass over the orbit's size times the cell volume) and an interval's epigraph variable
-divided by :math:`\max(|l|, |u|)`.
+Variables are scaled so that their values are of order one: :math:`y`, β and the
+epigraph variables as densities (a representative's value over its orbit's size times the
+cell volume), an interval's epigraph variable also divided by :math:`\max(|l|, |u|)`.
 """
 from __future__ import annotations
 
@@ -41,10 +41,11 @@ class DualForm:
     """The dual program and how to read a mechanism program's solution back from its solution.
 
     ``lp``'s variables: y (``svo_rows``, densities), β (``extra_rows``), then the epigraph
-    variables.  ``epigraph`` lists, per epigraph row block, the reduced variables it covers
-    and the value of the mechanism at the vertex the row stands for, so that a solution's
-    row multipliers give the mechanism back: :math:`c_u = \\sum_{rows} w_{row} \\cdot
-    vertex_{row}(u)`.
+    variables.  ``mechanism_rows`` holds, for each epigraph row, the mechanism's value at the
+    vertex the row stands for (over the row's scaling), so that the row multipliers w give the
+    mechanism back as :math:`c_u = \\sum_{rows} w_{row}\\, vertex_{row}(u)`: stationarity in an
+    epigraph variable makes its rows' multipliers the weights of a convex combination of the
+    factor's vertices.
     """
 
     lp: LPData
