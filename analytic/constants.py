@@ -23,7 +23,7 @@ from typing import Mapping, Sequence
 import mpmath
 import sympy as sp
 
-from irmd.caching import RecentCache
+from irmd.caching import RecentCache, exact_key
 from irmd.errors import CandidateError
 
 from .special import MPMATH_IMPLEMENTATIONS
@@ -123,7 +123,7 @@ def mpmath_function(expr: sp.Expr, variables: Sequence[sp.Symbol], cse: bool = F
     """
     variables = list(variables)
     try:
-        key = (expr, sp.srepr(expr) if expr.has(sp.Float) else None, tuple(variables), bool(cse))
+        key = (exact_key(expr), tuple(variables), bool(cse))
         hash(key)
     except (AttributeError, TypeError):   # not a sympy expression (lambdify takes plain numbers too)
         key = None

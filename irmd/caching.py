@@ -4,6 +4,17 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
+import sympy as sp
+
+
+def exact_key(expr):
+    """``expr`` as part of a key for results that depend on its exact value: itself (sympy's
+    structural equality), and for an expression holding a Float also its ``srepr`` (printed form
+    and precision), so that 2.0 at two precisions are told apart."""
+    if isinstance(expr, sp.Basic) and expr.has(sp.Float):
+        return (expr, sp.srepr(expr))
+    return expr
+
 
 class RecentCache:
     """Keeps at most ``size`` entries, dropping the least recently used; safe across threads.

@@ -30,7 +30,7 @@ from irmd.analytic.constants import mpmath_function
 from irmd.analytic.environment import TOTAL
 from irmd.analytic.special import ErlangPDF
 from irmd.budget import Budget
-from irmd.caching import RecentCache
+from irmd.caching import RecentCache, exact_key
 from irmd.errors import BudgetExceeded
 
 
@@ -61,7 +61,7 @@ def y_reduce(expr: sp.Expr, actions, budget: Budget) -> sp.Expr | None:
     moved = expr.xreplace({last: TOTAL - sum(rest, sp.S.Zero)})
     if not moved.free_symbols & set(rest):
         return moved
-    key = (expr, sp.srepr(expr) if expr.has(sp.Float) else None, tuple(actions))
+    key = (exact_key(expr), tuple(actions))
     found = _REDUCED.get(key)
     if found is not None:
         remaining = budget.remaining()

@@ -242,8 +242,7 @@ def read_solution(program: PotentialProgram, solution: LPSolution, tolerance: fl
             "at this grid the transfer bound shapes σ; the bound holds for transfers bounded by t_max")
     return PotentialResult(status, message, **common, value=value, solver_value=point.solver_value,
                            sigma=sigma.reshape((S,) + grid.shape), marginal=on_grid(sigma.sum(axis=0), grid.shape),
-                           ivo_max=on_grid(ivo, grid.shape),
-                           best_response=best,
+                           ivo_max=on_grid(ivo, grid.shape), best_response=best,
                            transfer_sensitivity=sensitivity if env.capped_columns() else None,
                            pde_residual=residual if free else None, certified=certified,
                            warnings=tuple(warnings))

@@ -16,6 +16,7 @@ from irmd.analytic.special import (
     expand_erlang,
 )
 from irmd.budget import Budget
+from irmd.caching import exact_key
 from irmd.errors import BudgetExceeded
 
 from ..balls import enclose, precision_bits
@@ -31,7 +32,7 @@ def _expandable(expr: sp.Expr) -> bool:
 def memo_key(kind: str, *exprs) -> tuple:
     """A key for :attr:`DecisionContext.memo`: the exact sympy inputs (structural equality; a Float
     also by its printed form and precision, so that 2.0 at two precisions are told apart)."""
-    return (kind,) + tuple((e, sp.srepr(e)) if isinstance(e, sp.Basic) and e.has(sp.Float) else e for e in exprs)
+    return (kind,) + tuple(exact_key(e) for e in exprs)
 
 
 def _spent(budget: Budget, what: str) -> None:

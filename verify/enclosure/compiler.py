@@ -9,7 +9,7 @@ import sympy as sp
 from flint import arb, ctx, fmpq, fmpz
 
 from irmd.analytic.special import ErlangCDF, ErlangPDF, ErlangSF
-from irmd.caching import RecentCache
+from irmd.caching import RecentCache, exact_key
 
 from .arithmetic import (
     UnsupportedExpression,
@@ -436,8 +436,7 @@ def compile_key(expr, variables, constants) -> tuple | None:
             items.append((symbol, "sympy", value))
         else:
             return None
-    exact_form = sp.srepr(expr) if expr.has(sp.Float) else None   # a Float also by its precision
-    return (expr, exact_form, tuple(variables), tuple(items), ctx.prec)
+    return (exact_key(expr), tuple(variables), tuple(items), ctx.prec)
 
 
 # -- centred form --
