@@ -8,7 +8,8 @@ irmd's route is the one ``guarantee()`` takes: the LP restricted to symmetric (c
 (the auction is symmetric, :mod:`irmd.verify.finite.symmetry`), its rows written with cumulative
 sums for Gc, and for G once the direct rows exceed 20 M non-zeros (n > 214;
 :mod:`irmd.verify.finite.compact`: O(n^2) instead of O(n^3) non-zeros, the same value), solved by
-HiGHS dual simplex.  ``direct s`` is the previous route, the symmetric LP with its direct obedience
+HiGHS dual simplex, or for that large compact G by its interior point.  ``direct s`` is the previous
+route, the symmetric LP with its direct obedience
 rows (``compact=False``), run for n up to ``--direct-n`` (default 200), with ``|dv|`` its value's
 distance from irmd's.  The *plain reference* is the same LP built without symmetry
 (``symmetric=False``) and solved by HiGHS dual simplex, run in the same invocation for every n up
@@ -90,10 +91,11 @@ def main(argv=None) -> int:
                         help="run the plain reference (full LP, dual simplex) for n up to this")
     parser.add_argument("--direct-n", type=int, default=DIRECT_N,
                         help="run the previous route (symmetric LP, direct obedience rows) for n up to this")
-    parser.add_argument("--time-limit", type=float, default=900.0, help="HiGHS time limit per LP (s)")
+    parser.add_argument("--time-limit", type=float, default=1800.0, help="HiGHS time limit per LP (s)")
     args = parser.parse_args(argv)
     print(f"First-price auction, 2 bidders, common value; irmd: guarantee()'s route (symmetric LP, compact rows for "
-          f"Gc and for G beyond {DIRECT_NONZEROS:,} non-zeros), HiGHS dual simplex; "
+          f"Gc and for G beyond {DIRECT_NONZEROS:,} non-zeros), HiGHS dual simplex (interior point for that "
+          f"compact G); "
           f"direct: symmetric LP with direct rows (the previous route); reference: full LP, HiGHS dual simplex; "
           f"{os.cpu_count()} cores, Python {platform.python_version()}, load {os.getloadavg()[0]:.2f}")
     header = (f"{'n':>4} {'prog':>4} {'variables':>9} {'rows':>7} {'nonzeros':>10} {'build s':>7} {'solve s':>8} "

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from irmd.status import Status
-from irmd.verify.finite import PayoffTables, first_price_auction, guarantee, standard_auction
+from irmd.verify.finite import HiGHS, PayoffTables, first_price_auction, guarantee, standard_auction
 from irmd.verify.finite.compact import CompactSymmetricGuarantee2LP, affine_sides, compact_sizes
 from irmd.verify.finite.random_instances import random_environment, random_mechanism
 
@@ -87,8 +87,22 @@ def test_default_uses_the_compact_lp_for_gc_and_for_large_g(monkeypatch):
     assert g.sizes == direct.sizes and g.value == Fraction(3, 50)           # G: direct rows below the threshold
     assert gc.sizes == guarantee(env, mechanism, coarse=True, compact=True).sizes and gc.value == Fraction(1, 30)
     monkeypatch.setattr(guarantee_module, "DIRECT_NONZEROS", 10)
-    large = guarantee(env, mechanism, exact=True)
-    assert large.sizes["variables"] > direct.sizes["variables"] and large.value == Fraction(3, 50)
+    named = guarantee(env, mechanism, exact=True, solver=HiGHS("simplex"))
+    assert named.sizes["variables"] > direct.sizes["variables"] and named.value == Fraction(3, 50)
+
+
+def test_large_compact_g_goes_to_the_interior_point_unless_a_method_is_named(monkeypatch):
+    env, mechanism = first_price_auction(5)
+    monkeypatch.setattr(guarantee_module, "DIRECT_NONZEROS", 10)
+    large = guarantee(env, mechanism, solver=HiGHS(time_limit=60))
+    assert large.solution.solver == "highs-ipm" and large.status is Status.CONFIRMED
+    assert abs(float(large.value) - 3 / 50) < 1e-7
+    # no basis to reconstruct from: nothing exact is built, and nothing is claimed proved
+    unproved = guarantee(env, mechanism, exact=True)
+    assert unproved.status is Status.CONFIRMED and not isinstance(unproved.value, Fraction)
+    assert unproved.exact.status is Status.INCONCLUSIVE and "returned no basis" in unproved.exact.message
+    assert guarantee(env, mechanism, coarse=True).solution.solver == "highs-simplex"     # Gc: not large
+    assert guarantee(env, mechanism, solver=HiGHS("simplex")).solution.solver == "highs-simplex"
 
 
 def test_a_basis_above_the_exact_limit_is_not_reconstructed():

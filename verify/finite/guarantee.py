@@ -212,6 +212,13 @@ def solve_guarantee(tables: PayoffTables, *, coarse: bool = False, exact_tables=
 #: one beyond (measured at n = 200: direct 35 s, 1.7 GB; compact 40 s, 0.7 GB; the direct LP grows as n^3).
 DIRECT_NONZEROS = 20_000_000
 
+#: HiGHS's method for G's compact LP beyond DIRECT_NONZEROS, unless the caller names one: its interior
+#: point (first-price, n = 300: 233 s; n = 400: 804 s, 2.3 GB), where dual simplex did not finish n = 300
+#: in 20 minutes nor n = 400 in 31 CPU minutes (at n = 200, where the direct LP is used instead, the
+#: compact LP took 51 s by interior point against 43 s by simplex).  Without crossover it returns no
+#: basis, and none is lost: the compact LP's optimal bases are far above the exact limit from n = 40 on.
+LARGE_COMPACT_METHOD = "ipm"
+
 
 def direct_nonzeros(mechanism: FiniteMechanism, states: int) -> int:
     """Non-zeros of agent 0's direct obedience rows of the symmetric G LP: (b, b') pairs times the
@@ -245,7 +252,9 @@ def guarantee(env: FiniteEnvironment, mechanism: FiniteMechanism, *, coarse: boo
     raises ValueError where that form does not apply; False keeps the direct rows; None (default)
     uses it for Gc, and for G only once the direct rows would exceed :data:`DIRECT_NONZEROS`
     non-zeros (below that the direct LP solves as fast, and its optimal basis is far smaller, so
-    that ``exact`` reaches further: first-price n = 40, 69 basic columns against 3010).
+    that ``exact`` reaches further: first-price n = 40, 69 basic columns against 3010).  That large
+    compact G goes to HiGHS's interior point (:data:`LARGE_COMPACT_METHOD`) unless ``solver`` names
+    a method.
 
     Examples
     --------
@@ -259,10 +268,13 @@ def guarantee(env: FiniteEnvironment, mechanism: FiniteMechanism, *, coarse: boo
             raise ValueError("symmetric=True, but the mechanism's payoffs are not symmetric in the agents")
         symmetric = found
     structure = None
+    large = not coarse and direct_nonzeros(mechanism, env.n_states) > DIRECT_NONZEROS
     if compact is not False and symmetric:
         structure = compact_structure(env, mechanism, coarse)
-        if compact is None and not coarse and direct_nonzeros(mechanism, env.n_states) <= DIRECT_NONZEROS:
+        if compact is None and not coarse and not large:
             structure = None
+    if structure is not None and large:
+        solver = (solver or HiGHS()).for_program(LARGE_COMPACT_METHOD)
     if compact and structure is None:
         raise ValueError("compact=True, but the compact LP applies to symmetric mechanisms only, and for G to two "
                          "agents whose deviation payoffs are affine on each side of the diagonal")

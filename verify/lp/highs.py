@@ -109,17 +109,29 @@ def _highs_model(lp: LPData) -> highspy.HighsLp:
 
 class HiGHS:
     """HiGHS through ``highspy``: ``method`` is 'simplex' (dual simplex, with a basis), 'ipm', 'pdlp' or
-    'hipdlp' (:data:`METHODS`)."""
+    'hipdlp' (:data:`METHODS`).
 
-    def __init__(self, method: str = "simplex", time_limit: float | None = None,
+    ``method=None`` (the default) is dual simplex, unless the program being solved has a measured
+    better method, which its builder then picks with :meth:`for_program`; ``method_chosen`` says
+    whether the caller named one.
+    """
+
+    def __init__(self, method: str | None = None, time_limit: float | None = None,
                  tolerance: float = RECHECK_TOLERANCE, crossover: bool = False, threads: int | None = None):
-        if method not in METHODS:
+        if method is not None and method not in METHODS:
             raise ValueError(f"HiGHS method {method!r} is not one of {', '.join(METHODS)}")
-        self.method = method
+        self.method = method or "simplex"
+        self.method_chosen = method is not None
         self.time_limit = time_limit
         self.tolerance = tolerance
         self.crossover = crossover
         self.threads = threads
+
+    def for_program(self, method: str) -> HiGHS:
+        """This adapter, or when the caller named no method, a copy with the program's ``method``."""
+        if self.method_chosen or method == self.method:
+            return self
+        return HiGHS(method, self.time_limit, self.tolerance, self.crossover, self.threads)
 
     @property
     def name(self) -> str:
