@@ -18,10 +18,10 @@ from scipy.optimize import linprog
 from irmd.analytic.library.auction import auction_environment
 from irmd.analytic.library.bilateral import trade_environment
 from irmd.numbers import parse_exact
-from irmd.verify.bounding import guarantee_lp
+from irmd.verify.bounding import guarantee_lp, potential_lp
 from irmd.verify.bounding.common import AUTO, solver_for
 from irmd.verify.bounding.grid import Grid
-from irmd.verify.bounding.mechanism_program import FORMS, MECHANISM, SIGMA, form_for
+from irmd.verify.bounding.mechanism_program import FORMS, MECHANISM, SIGMA, factorisation_for, form_for
 from irmd.verify.bounding.operators import gradient
 from irmd.verify.bounding.potential_lp import FreeTransferError, build, read_solution, solve_potential
 from irmd.verify.bounding.reduced import reduce_environment
@@ -128,3 +128,25 @@ def test_auto_picks_the_measured_solver_and_the_form_follows():
     assert solver_for("highs-ipm", "potential", 3) == "highs-ipm"
     assert form_for("potential", solver_for(AUTO, "potential", 3)) == MECHANISM
     assert form_for("potential", solver_for(AUTO, "potential", 5)) == SIGMA
+
+
+def test_the_factorisation_follows_the_stencil():
+    """QDLDL for at most two agents whose coordinates are each one agent's (the auction's q_i, t_i);
+    faer for a coordinate in two agents' utilities (trade's q and t) and from three agents on."""
+    factorisations = [factorisation_for(reduce_environment(make(), 2.5)) for _, make, _ in CASES]
+    assert factorisations == ["qdldl", "qdldl", "faer", "faer"]
+
+
+@pytest.mark.parametrize("program", ["guarantee", "potential"])
+def test_both_factorisations_reach_the_same_bound(program):
+    env = reduce_environment(CASES[3][1](), 2.5)
+    grid = Grid.survey(env.agents, 3)
+    module = guarantee_lp if program == "guarantee" else potential_lp
+    built = module.build(env, grid, True, form_for(program, "clarabel"))
+    values = []
+    for factorisation in ("qdldl", "faer"):
+        solution = solve(built.lp, "clarabel", equilibrate=built.form != MECHANISM, factorisation=factorisation)
+        result = module.read_solution(built, solution)
+        assert result.ok and result.certified.certified, result.message
+        values.append(result.certified.float_value)
+    assert values[0] == pytest.approx(values[1], abs=1e-6)

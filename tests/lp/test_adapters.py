@@ -112,6 +112,28 @@ def test_a_time_limit_stops_the_solve(name):
     assert solution.x is None
 
 
+def test_a_method_named_by_the_caller_is_kept():
+    default = HiGHS(time_limit=5.0)
+    assert default.method == "simplex" and not default.method_chosen
+    chosen = default.for_program("ipm")
+    assert chosen.method == "ipm" and chosen.time_limit == 5.0 and chosen.solve(canonical_lp()).solver == "highs-ipm"
+    named = HiGHS("simplex")
+    assert named.for_program("ipm") is named
+
+
+@pytest.mark.parametrize("factorisation", ["qdldl", "faer"])
+def test_both_clarabel_factorisations_solve_the_same_program(factorisation):
+    reference = HiGHS("simplex").solve(general_lp())
+    solution = Clarabel(factorisation=factorisation).solve(general_lp())
+    assert solution.status is LPStatus.OPTIMAL
+    assert abs(solution.objective - reference.objective) < 1e-7
+
+
+def test_an_unknown_clarabel_factorisation_is_refused():
+    with pytest.raises(ValueError, match="factorisation"):
+        Clarabel(factorisation="cholmod")
+
+
 def test_only_simplex_returns_a_basis():
     assert HiGHS("simplex").solve(canonical_lp()).basis is not None
     assert HiGHS("ipm").solve(canonical_lp()).basis is None

@@ -32,12 +32,12 @@ def solver_for(requested: str, program: str, agents: int) -> str:
     376 s for PDLP; bilateral trade, k = 12: 11 s against 62 s).  From three agents on the
     factorisation of a stencil in N dimensions fills in and first-order methods win: HiGHS's
     cuPDLP-C for the guarantee (N = 3, k = 8: 145 s against 335 s for its HiPDLP; N = 5, k = 4:
-    20-33 s against more than 8 minutes for Clarabel), its HiPDLP for the potential, given over
-    mechanisms, at N = 3 and 4 (N = 3, k = 8: 128 s; N = 4, k = 5: 45 s; Clarabel took more than
-    10 minutes on both), while from N = 5 on the potential stays with Clarabel (N = 5, k = 3: 16 s;
-    HiPDLP over mechanisms did not finish in 10 minutes).  Either way the reported bounds are
-    recomputed from the returned point, so a less accurate solve gives a weaker bound, never a
-    wrong one.
+    20-33 s against more than 8 minutes for Clarabel with QDLDL), its HiPDLP for the potential, given over
+    mechanisms, at N = 3 and 4 (N = 3, k = 8: 128 s; N = 4, k = 5: 45 s; Clarabel with faer took
+    291 s and 412 s), while from N = 5 on the potential stays with Clarabel (with faer, N = 5,
+    k = 4: 259 s; HiPDLP over mechanisms did not finish k = 3 in 10 minutes).  Either way the
+    reported bounds are recomputed from the returned point, so a less accurate solve gives a
+    weaker bound, never a wrong one.
     """
     if requested != AUTO:
         return requested

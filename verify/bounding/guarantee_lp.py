@@ -42,6 +42,7 @@ from .mechanism_program import (
     MechanismProgram,
     assemble,
     coordinate_sum,
+    factorisation_for,
     finish,
     form_for,
     masses_on_grid,
@@ -173,7 +174,7 @@ def solve_program(program: GuaranteeProgram, solver: str = AUTO, time_limit: flo
     N = 3, k = 6: 20 -> 17), and closer to the optimum; the dual form, in density units, keeps it.
     """
     return solve(program.lp, solver_for(solver, "guarantee", program.grid.agents), time_limit, tolerance,
-                 equilibrate=program.form != MECHANISM)
+                 equilibrate=program.form != MECHANISM, factorisation=factorisation_for(program.env))
 
 
 def solve_guarantee(env: ReducedEnvironment, grid: Grid, solver: str = AUTO, use_symmetry: bool = True,

@@ -67,6 +67,7 @@ from .mechanism_program import (
     SIGMA,
     MechanismProgram,
     assemble,
+    factorisation_for,
     finish,
     form_for,
     masses_on_grid,
@@ -194,7 +195,8 @@ def solve_potential(env: ReducedEnvironment, grid: Grid, solver: str = AUTO, use
     program = program or build(env, grid, use_symmetry, SIGMA if env.free_columns() else form_for("potential", solver))
     # Clarabel's equilibration helps the σ form, in density units (k = 16: 21 iterations against
     # 33 without); the program as written, like the guarantee, does better without it.
-    solution = solve(program.lp, solver, time_limit, tolerance, equilibrate=program.form != MECHANISM)
+    solution = solve(program.lp, solver, time_limit, tolerance, equilibrate=program.form != MECHANISM,
+                     factorisation=factorisation_for(env))
     return read_solution(program, solution, tolerance)
 
 

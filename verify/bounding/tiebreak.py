@@ -33,7 +33,7 @@ from irmd.status import SOLUTION_PRESENT, LPStatus
 
 from ..lp import Clarabel, LPData, solve
 from .guarantee_lp import GuaranteeProgram, GuaranteeResult, build, read_solution
-from .mechanism_program import MECHANISM
+from .mechanism_program import MECHANISM, factorisation_for
 from .operators import gradient
 
 TIE_BREAKS = ("none", "proportional", "smooth")
@@ -103,7 +103,7 @@ def tie_break(program: GuaranteeProgram, first: GuaranteeResult, rule: str, solv
                         np.concatenate([lp.row_upper, [np.inf], np.full(2 * m, np.inf)]),
                         np.concatenate([lp.col_lower, np.zeros(m)]),
                         np.concatenate([lp.col_upper, np.full(m, np.inf)]))
-        solution = solve(second, solver, time_limit, tolerance)
+        solution = solve(second, solver, time_limit, tolerance, factorisation=factorisation_for(program.env))
         if solution.x is not None:
             solution = replace(solution, x=solution.x[:n])
     else:
@@ -118,7 +118,7 @@ def tie_break(program: GuaranteeProgram, first: GuaranteeResult, rule: str, solv
         second = LPData.from_matrix(np.zeros(n), sps.vstack([lp.A, pin], format="csr"),
                         np.concatenate([lp.row_lower, [bound]]), np.concatenate([lp.row_upper, [np.inf]]),
                         lp.col_lower, lp.col_upper)
-        solution = Clarabel(time_limit, tolerance, quadratic=Q).solve(second)
+        solution = Clarabel(time_limit, tolerance, quadratic=Q, factorisation=factorisation_for(env)).solve(second)
     if solution.status not in SOLUTION_PRESENT:
         return replace(first, warnings=first.warnings + (
             f"tie-break {rule} not applied: the second stage ended {solution.status} ({solution.message})",))

@@ -31,20 +31,20 @@ SOLVERS = ("highs-ipm", "highs-simplex", "highs-pdlp", "highs-hipdlp", "clarabel
 
 
 def solver_named(name: str, time_limit: float | None = None, tolerance: float = RECHECK_TOLERANCE,
-                 equilibrate: bool = True):
-    """The adapter called ``name`` (one of :data:`SOLVERS`); ``equilibrate`` is Clarabel's Ruiz
-    equilibration (HiGHS scales its models by its own rules)."""
+                 equilibrate: bool = True, factorisation: str = "qdldl"):
+    """The adapter called ``name`` (one of :data:`SOLVERS`); ``equilibrate`` and ``factorisation`` are
+    Clarabel's Ruiz equilibration and sparse LDL code (HiGHS chooses both by its own rules)."""
     if name == "clarabel":
-        return Clarabel(time_limit, tolerance, equilibrate=equilibrate)
+        return Clarabel(time_limit, tolerance, equilibrate=equilibrate, factorisation=factorisation)
     if name in SOLVERS:
         return HiGHS(name.split("-")[1], time_limit, tolerance)
     raise ParameterError(f"unknown solver {name!r}; choose one of {', '.join(SOLVERS)}")
 
 
 def solve(lp: LPData, solver: str = "highs-ipm", time_limit: float | None = None,
-          tolerance: float = RECHECK_TOLERANCE, equilibrate: bool = True) -> LPSolution:
+          tolerance: float = RECHECK_TOLERANCE, equilibrate: bool = True, factorisation: str = "qdldl") -> LPSolution:
     """Solve ``lp`` with the adapter called ``solver``."""
-    return solver_named(solver, time_limit, tolerance, equilibrate).solve(lp)
+    return solver_named(solver, time_limit, tolerance, equilibrate, factorisation).solve(lp)
 
 
 __all__ = ["LPData", "RowAssembler", "Reduction", "LPSolution", "Recheck", "recheck", "HiGHS", "Clarabel",

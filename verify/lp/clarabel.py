@@ -37,25 +37,35 @@ STATUS_MAP = {
 }
 
 
+#: Clarabel's sparse LDL factorisations: QDLDL (simplicial) and faer (supernodal).
+FACTORISATIONS = ("qdldl", "faer")
+
+
 class Clarabel:
-    """Clarabel's interior point method; ``quadratic`` adds ``x @ P @ x / 2`` to the objective, and
-    ``equilibrate=False`` turns off its Ruiz equilibration (for programs already scaled by hand)."""
+    """Clarabel's interior point method; ``quadratic`` adds ``x @ P @ x / 2`` to the objective,
+    ``equilibrate=False`` turns off its Ruiz equilibration (for programs already scaled by hand), and
+    ``factorisation`` is one of :data:`FACTORISATIONS`."""
 
     name = "clarabel"
 
     def __init__(self, time_limit: float | None = None, tolerance: float = RECHECK_TOLERANCE,
-                 quadratic: sps.spmatrix | None = None, equilibrate: bool = True):
+                 quadratic: sps.spmatrix | None = None, equilibrate: bool = True, factorisation: str = "qdldl"):
+        if factorisation not in FACTORISATIONS:
+            raise ValueError(f"Clarabel factorisation {factorisation!r} is not one of {', '.join(FACTORISATIONS)}")
         self.time_limit = time_limit
         self.tolerance = tolerance
         self.quadratic = quadratic
         self.equilibrate = equilibrate
+        self.factorisation = factorisation
 
     def _settings(self):
         settings = clarabel.DefaultSettings()
         settings.verbose = bool(os.environ.get("IRMD_SOLVER_VERBOSE"))
-        # The factorisation dominates: QDLDL beats the 'auto' choice (faer) by about 4x on these
-        # grid-stencil KKT systems (measured on the N = 2 auction, k = 12).
-        settings.direct_solve_method = "qdldl"
+        # The factorisation dominates; which one wins depends on the program (the caller chooses,
+        # e.g. :func:`irmd.verify.bounding.mechanism_program.factorisation_for`).  faer keeps
+        # Clarabel's default of every core: two threads took the N = 5 auction's potential at k = 4
+        # from 382 s to 259 s, and made no difference to bilateral trade at k = 16 (83 s).
+        settings.direct_solve_method = self.factorisation
         settings.equilibrate_enable = self.equilibrate
         settings.tol_feas = self.tolerance
         settings.tol_gap_abs = settings.tol_gap_rel = self.tolerance / 10
