@@ -10,6 +10,7 @@ from irmd.candidate_files import build_from_file, check_symbolic_sizes
 from irmd.errors import InputError
 from irmd.status import EXIT_OK, Verdict
 from irmd.verify import verify
+from irmd.verify.plots import plot_residuals
 
 from ._arguments import positive_seconds, working_dps, writable_folder
 
@@ -122,9 +123,6 @@ def verify_command(args) -> int:
 
 def _plot(certificates, args) -> None:
     """Residual plots of each certificate (a sub-folder per candidate with --all); paths to stderr."""
-    # matplotlib and pandas take about a second to import, which a run without --plot never needs
-    from irmd.verify.plots import plot_residuals
-
     folder = Path(args.plot)
     for certificate in certificates:
         target = folder / certificate.candidate if args.all else folder

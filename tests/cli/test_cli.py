@@ -90,10 +90,3 @@ def test_running_one_command_imports_only_its_module():
             "print(sorted(m for m in sys.modules if m.startswith('irmd.commands.')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert "irmd.commands.finite" not in out and "irmd.commands.candidates" in out
-
-
-def test_verify_without_plot_imports_no_plotting():
-    code = ("import sys; from irmd.cli import build_parser; build_parser('verify'); "
-            "print(sorted(m for m in ('matplotlib', 'pandas') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "[]"
