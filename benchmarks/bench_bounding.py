@@ -43,7 +43,7 @@ QUICK = ["common-value-auction:N=2:4", "common-value-auction:N=2:8", "common-val
 #: Grid of the plain reference (full LP, Clarabel) per family, the largest it is expected to finish
 #: within 10 minutes per program on the 2-core machine: measured for N = 2 (k = 16: 597 s guarantee,
 #: 247 s potential at load 4 to 7); bilateral trade has no symmetry, so its reduced LP *is* the plain
-#: one (k = 16 about 230 s); for N >= 3 chosen from the LP sizes (N = 3, k = 5 took about 165 s).
+#: one (k = 16: 84 s with faer, 230 s with QDLDL); for N >= 3 chosen from the LP sizes (N = 3, k = 5 took about 165 s).
 #: A family not listed gets the smallest k of its cases.
 REFERENCE_K = {"common-value-auction:N=2": 16, "bilateral-trade:": 16, "common-value-auction:N=3": 5,
                "common-value-auction:N=4": 3, "common-value-auction:N=5": 2}
