@@ -12,7 +12,7 @@ from irmd.analytic.library.bilateral import trade_environment
 from irmd.cli import main
 from irmd.numbers import parse_exact
 from irmd.status import LPStatus
-from irmd.verify.bounding import guarantee_lp, potential_lp
+from irmd.verify.bounding import guarantee_lp, mechanism_program, potential_lp
 from irmd.verify.bounding.api import compute_bounds, sweep_bounds
 from irmd.verify.bounding.certified import (
     BALLS,
@@ -166,8 +166,8 @@ def test_a_lying_solver_inside_compute_bounds_cannot_give_a_wrong_bracket(monkey
                            objective=honest.objective + claim)
         return solver
 
-    monkeypatch.setattr(guarantee_lp, "solve", lying(-0.1))
-    monkeypatch.setattr(potential_lp, "solve", lying(-0.1))
+    # Both programs are solved through mechanism_program's solve.
+    monkeypatch.setattr(mechanism_program, "solve", lying(-0.1))
     sweep = sweep_bounds(AUCTION, [3, 4], t_max=3.0, analytic=AUCTION_VALUE)
     for result in sweep.results:
         lower, upper = result.bracket.lower, result.bracket.upper

@@ -32,7 +32,7 @@ import scipy.sparse as sps
 
 from irmd.status import SOLUTION_PRESENT, LPStatus
 
-from ..lp import LPSolution, solve
+from ..lp import LPSolution
 from .certified import CertifiedBound, certify_guarantee
 from .common import AUTO, ProgramResult, check_recomputed, number, on_grid, shared_fields, solver_for
 from .grid import Grid
@@ -42,13 +42,13 @@ from .mechanism_program import (
     MechanismProgram,
     assemble,
     coordinate_sum,
-    factorisation_for,
     finish,
     form_for,
     masses_on_grid,
     project,
     read_point,
 )
+from .mechanism_program import solve_program as solve_mechanism_program  # this module has its own
 from .operators import forward_difference_on_grid
 from .reduced import ReducedEnvironment
 from .symmetry import Reduction, reduce
@@ -167,14 +167,10 @@ def evaluate(env: ReducedEnvironment, grid: Grid, c: np.ndarray):
 
 def solve_program(program: GuaranteeProgram, solver: str = AUTO, time_limit: float | None = None,
                   tolerance: float = 1e-6) -> LPSolution:
-    """Solve an assembled (19) with ``solver`` (``"auto"``: :func:`.common.solver_for`).
-
-    As written, Clarabel runs without its equilibration: fewer iterations on every grid measured
-    (auction N = 2, k = 12: 34 -> 23, k = 16: 40 -> 36; bilateral trade, k = 12: 27 -> 21; auction
-    N = 3, k = 6: 20 -> 17), and closer to the optimum; the dual form, in density units, keeps it.
-    """
-    return solve(program.lp, solver_for(solver, "guarantee", program.grid.agents), time_limit, tolerance,
-                 equilibrate=program.form != MECHANISM, factorisation=factorisation_for(program.env))
+    """Solve an assembled (19) with ``solver`` (``"auto"``: :func:`.common.solver_for`) and the settings
+    of :func:`.mechanism_program.solve_program`."""
+    return solve_mechanism_program(program, solver_for(solver, "guarantee", program.grid.agents), time_limit,
+                                   tolerance)
 
 
 def solve_guarantee(env: ReducedEnvironment, grid: Grid, solver: str = AUTO, use_symmetry: bool = True,

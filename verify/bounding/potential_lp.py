@@ -57,22 +57,21 @@ import numpy as np
 from irmd.errors import InputError
 from irmd.status import INF_OR_UNB, SOLUTION_PRESENT, LPStatus
 
-from ..lp import LPSolution, solve
+from ..lp import LPSolution
 from .certified import CertifiedBound, certify_potential
 from .common import AUTO, ProgramResult, check_recomputed, number, on_grid, shared_fields, solver_for
 from .grid import Grid
 from .mechanism_program import (
     BACKWARD,
-    MECHANISM,
     SIGMA,
     MechanismProgram,
     assemble,
-    factorisation_for,
     finish,
     form_for,
     masses_on_grid,
     project,
     read_point,
+    solve_program,
 )
 from .operators import adjoint_forward_difference_on_grid
 from .reduced import ReducedEnvironment
@@ -193,11 +192,7 @@ def solve_potential(env: ReducedEnvironment, grid: Grid, solver: str = AUTO, use
     :class:`PotentialResult`."""
     solver = solver_for(solver, "potential", grid.agents)
     program = program or build(env, grid, use_symmetry, SIGMA if env.free_columns() else form_for("potential", solver))
-    # Clarabel's equilibration helps the σ form, in density units (k = 16: 21 iterations against
-    # 33 without); the program as written, like the guarantee, does better without it.
-    solution = solve(program.lp, solver, time_limit, tolerance, equilibrate=program.form != MECHANISM,
-                     factorisation=factorisation_for(env))
-    return read_solution(program, solution, tolerance)
+    return read_solution(program, solve_program(program, solver, time_limit, tolerance), tolerance)
 
 
 def read_solution(program: PotentialProgram, solution: LPSolution, tolerance: float = 1e-6) -> PotentialResult:
