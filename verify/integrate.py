@@ -21,6 +21,7 @@ the quadrature's own error estimate.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import mpmath
@@ -66,6 +67,9 @@ def y_reduce(expr: sp.Expr, actions, budget: Budget) -> sp.Expr | None:
     if found is not None:
         remaining = budget.remaining()
         return None if remaining is not None and remaining <= 0 else found[0]
+    if _splits_differ(moved, rest):
+        _REDUCED.put(key, (None,))
+        return None
     try:
         with budget.step("reduce to a function of the total"):
             simplified = sp.cancel(sp.expand(moved))
@@ -76,6 +80,32 @@ def y_reduce(expr: sp.Expr, actions, budget: Budget) -> sp.Expr | None:
     reduced = None if simplified.free_symbols & set(rest) else simplified
     _REDUCED.put(key, (reduced,))
     return reduced
+
+
+def _splits_differ(moved: sp.Expr, rest) -> bool:
+    """True if ``moved`` (a function of the total and of ``rest``) takes clearly different values at
+    two splits of one total, with every other symbol at one positive value: then it is not a
+    function of the total for every value of its symbols, which is what simplification would have
+    to show, and the costly attempt is skipped.  False whenever that is not clear (an evaluation
+    that fails, is not real, or a symbol that must not be positive)."""
+    others = moved.free_symbols - set(rest)
+    if len(rest) > 16 or any(s.is_positive is False or s.is_integer for s in moved.free_symbols):
+        return False
+    values = {s: sp.Rational(83 + 7 * j, 100) for j, s in enumerate(sorted(others - {TOTAL}, key=str))}
+    values[TOTAL] = sp.Rational(137, 100)
+    found = []
+    for fractions in ((sp.Rational(31, 100), sp.Rational(23, 100)), (sp.Rational(17, 100), sp.Rational(41, 100))):
+        at = dict(values)
+        # Each of the others below half the total over their number: the last action stays positive.
+        at.update({x: values[TOTAL] * fractions[j % 2] / len(rest) for j, x in enumerate(rest)})
+        try:
+            value = complex(moved.evalf(30, subs=at))
+        except (TypeError, ValueError, ArithmeticError):
+            return False
+        if value.imag != 0 or not math.isfinite(value.real):
+            return False
+        found.append(value.real)
+    return abs(found[0] - found[1]) > 1e-9 * max(1.0, abs(found[0]), abs(found[1]))
 
 
 #: Reductions to the total remembered (exact inputs -> (expr or None,)).

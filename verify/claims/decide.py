@@ -68,8 +68,10 @@ def _touching_an_end(claim: Claim, ctx: DecisionContext, steps) -> Evidence | No
     derivative, end_steps = claim.expr, []
     width = sp.sympify(upper) - sp.sympify(lower)
     for order in range(1, TOUCHING_ORDERS + 1):
-        at_end = replace(claim, kind=ClaimKind.ZERO, expr=derivative.xreplace({variable: upper}), intervals=())
-        vanishes, found, _ = prove_zero(at_end, ctx)
+        at_end = derivative.xreplace({variable: upper})
+        if _sign_at_end(at_end, ctx) != 0:   # provably not zero: no proof of vanishing can succeed
+            return None
+        vanishes, found, _ = prove_zero(replace(claim, kind=ClaimKind.ZERO, expr=at_end, intervals=()), ctx)
         if not vanishes:
             return None
         end_steps += found
@@ -78,6 +80,13 @@ def _touching_an_end(claim: Claim, ctx: DecisionContext, steps) -> Evidence | No
                 derivative = sp.diff(derivative, variable)
         except BudgetExceeded:
             return None
+        sign = _sign_at_end(derivative.xreplace({variable: upper}), ctx)
+        if sign == 0:
+            # The next derivative may vanish at the end too: no enclosure of it near the end has a
+            # sign, so go straight to the next order.
+            continue
+        if sign != (-1) ** order:
+            return None   # the claim is negative just inside the end: nothing to prove
         for k in (4, 8, 12, 16):
             cut = upper - width / 2 ** k
             signed = replace(claim, expr=(-1) ** order * derivative, intervals=((cut, upper),))
@@ -90,6 +99,17 @@ def _touching_an_end(claim: Claim, ctx: DecisionContext, steps) -> Evidence | No
                             f"[{upper} - ({width})/2^{k}, {upper}], the claim is enclosed below that",
                             steps=tuple(steps) + tuple(end_steps), dps=ctx.dps, slack=mpmath.mpf(0))
     return None
+
+
+def _sign_at_end(value: sp.Expr, ctx: DecisionContext) -> int:
+    """The sign of a constant expression (a claim or a derivative at an end) where its enclosure
+    decides it; 0 where the enclosure contains 0 or cannot be computed.  Only a shortcut: a decided
+    sign rules out a vanishing that a proof would then look for in vain."""
+    try:
+        ball = enclose(value, ctx.balls.values, precision_bits(ctx.dps))
+    except Exception:  # noqa: BLE001 - any expression the enclosure cannot evaluate: no shortcut
+        return 0
+    return 1 if ball > 0 else -1 if ball < 0 else 0
 
 
 def _constant_conditions_decided(claim: Claim, ctx: DecisionContext) -> Claim:
@@ -135,9 +155,11 @@ def _decide(claim: Claim, ctx: DecisionContext) -> Evidence:
     proved, relation_steps, _ = with_relations(claim, ctx)
     if proved:
         return _spot_checked(claim, ctx, relation_steps)
-    enclosed = _by_enclosure(claim, ctx, steps)
-    if enclosed is None and numeric.status is Status.CONFIRMED:
-        enclosed = _touching_an_end(claim, ctx, steps)
+    # A claim that vanishes at an end of its interval is not enclosed with zero slack: the Taylor
+    # argument goes first (it gives up at once where the claim is provably non-zero at the end).
+    enclosed = _touching_an_end(claim, ctx, steps) if numeric.status is Status.CONFIRMED else None
+    if enclosed is None:
+        enclosed = _by_enclosure(claim, ctx, steps)
     return enclosed if enclosed is not None else numeric
 
 

@@ -146,7 +146,9 @@ def _known_relations(claim: Claim, ctx: DecisionContext):
             continue
         forms = [(constant.equation, lambda expr: expr, "")]
         if has_neighbours:
-            forms.append((contiguous_1f1(constant.equation), contiguous_1f1, "with the contiguous 1F1 relation, "))
+            # A neighbouring 1F1 that the plain equation does not eliminate stays: its contiguous
+            # form goes first.
+            forms.insert(0, (contiguous_1f1(constant.equation), contiguous_1f1, "with the contiguous 1F1 relation, "))
         if constant.equation.has(sp.hyper) or claim.expr.has(sp.hyper):
             try:
                 expanded = _hyperexpanded(constant.equation, ctx)
@@ -324,7 +326,16 @@ nonneg_by_relations = _by_known_relations(plain_nonneg)
 
 
 def prove_zero(claim: Claim, ctx: DecisionContext):
-    """An identity: symbolically as stated, else with the constants' values and equations."""
+    """An identity: symbolically as stated, else with the constants' values and equations.
+
+    A value at a constant defined by its equation (a claim at its end ybar) is zero because of that
+    equation, hardly ever as an identity in the constant: there the equations are tried first, and
+    the plain simplification (which can take a second on a 1F1 and fail) only if they fail.
+    """
+    defined = any(c.equation is not None and claim.expr.has(c.symbol) for c in ctx.constants)
+    if defined and not claim.expr.free_symbols & set(claim.variables):
+        proved, steps, note = zero_by_relations(claim, ctx)
+        return (proved, steps, note) if proved else plain_zero(claim, ctx)
     proved, steps, note = plain_zero(claim, ctx)
     return (proved, steps, note) if proved else zero_by_relations(claim, ctx)
 
