@@ -14,7 +14,14 @@ from ..enclosed import decide_by_enclosure
 from .bounded import prove_bounded
 from .model import Claim, ClaimKind, DecisionContext, Evidence, Step
 from .numeric import SPOT_CHECK_POINTS, TOUCHING_ORDERS, decide_bounded, decide_numeric
-from .symbolic import nonneg_by_relations, plain_nonneg, plain_zero, prove_zero, zero_by_relations
+from .symbolic import (
+    at_defined_constants,
+    nonneg_by_relations,
+    plain_nonneg,
+    plain_zero,
+    prove_zero,
+    zero_by_relations,
+)
 
 
 def decide(claim: Claim, ctx: DecisionContext) -> Evidence:
@@ -143,6 +150,13 @@ def _decide(claim: Claim, ctx: DecisionContext) -> Evidence:
         return Evidence(claim, Status.PROVED, "symbolic: identically 0", steps=(Step("identically", sp.S.Zero),))
     plain, with_relations = ((plain_zero, zero_by_relations) if claim.kind is ClaimKind.ZERO
                              else (plain_nonneg, nonneg_by_relations))
+    # A claim about constants alone, one defined by its equation, holds through that equation
+    # rather than for every value of the constant: the equations go first.
+    relations_first = ctx.symbolic and at_defined_constants(claim, ctx)
+    if relations_first:
+        proved, relation_steps, _ = with_relations(claim, ctx)
+        if proved:
+            return _spot_checked(claim, ctx, relation_steps)
     if ctx.symbolic:
         proved, steps, note = plain(claim, ctx)
         if proved:
@@ -152,9 +166,10 @@ def _decide(claim: Claim, ctx: DecisionContext) -> Evidence:
     numeric = _numeric_evidence(claim, ctx, steps, note)
     if numeric.status is Status.REFUTED or not ctx.symbolic:
         return numeric
-    proved, relation_steps, _ = with_relations(claim, ctx)
-    if proved:
-        return _spot_checked(claim, ctx, relation_steps)
+    if not relations_first:
+        proved, relation_steps, _ = with_relations(claim, ctx)
+        if proved:
+            return _spot_checked(claim, ctx, relation_steps)
     # A claim that vanishes at an end of its interval is not enclosed with zero slack: the Taylor
     # argument goes first (it gives up at once where the claim is provably non-zero at the end).
     enclosed = _touching_an_end(claim, ctx, steps) if numeric.status is Status.CONFIRMED else None
