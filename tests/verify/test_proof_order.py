@@ -2,8 +2,10 @@
 shortcut below is checked to prove what it should and to let nothing false through."""
 import importlib
 
+import mpmath
 import sympy as sp
 
+from irmd.analytic.constants import Constant
 from irmd.budget import Budget
 from irmd.status import Status
 from irmd.verify.claims import Claim, ClaimKind, decide, simplify_steps
@@ -69,3 +71,22 @@ def test_the_taylor_argument_still_proves_a_claim_that_touches_zero_at_its_end()
     assert evidence is not None and evidence.status is Status.PROVED
     # ... and gives up where the derivative has the wrong sign (f negative just inside the end).
     assert decide_module._touching_an_end(nonneg((y - 1) * sp.exp(-y) * M, 1), context(), []) is None
+
+
+def test_signs_are_read_without_the_ball_of_a_constant_that_has_none():
+    # A constant given by an integral has no ball; its symbol's positivity still gives the sign.  A
+    # false claim is found by the numeric search, but without A's ball its witness cannot be
+    # certified: inconclusive, never proved.
+    a = sp.Symbol("A", positive=True)
+    integral = sp.Integral(sp.exp(-y), (y, 0, 1))
+    constants = (Constant(a, value=integral),)
+
+    def values(dps):
+        with mpmath.workdps(dps):
+            return {a: 1 - mpmath.exp(-1)}
+
+    ctx = context(values=values(50), constants=constants, escalate=values)
+    assert not ctx.balls.ok
+    assert decide(nonneg(a * y * sp.exp(y) / (1 + y) ** 3), ctx).status is Status.PROVED
+    ctx = context(values=values(50), constants=constants, escalate=values)
+    assert decide(nonneg(a * (y - 1) * sp.exp(y)), ctx).status is Status.INCONCLUSIVE

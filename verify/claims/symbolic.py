@@ -265,9 +265,10 @@ def _signs_of_factors(expr: sp.Expr, claim: Claim, ctx: DecisionContext):
                for k, (v, l) in enumerate(zip(claim.variables, claim.box.lower))}
     with ctx.budget.step("signs of the factors"):
         num, den = sp.fraction(sp.factor_terms(sp.together(expr.xreplace(shifted))))
-    balls = ctx.balls
-    if not balls.ok:
-        return None
+    # The balls that were proved, even where another constant's (one given by an integral) was
+    # not: a factor of proved constants gets its sign from them, the others keep their symbols'
+    # assumptions, which may still settle the sign.
+    balls = ctx.balls.values
     dummies = {s for value in shifted.values() for s in value.free_symbols if isinstance(s, sp.Dummy)}
 
     def with_signs(part):
@@ -275,8 +276,9 @@ def _signs_of_factors(expr: sp.Expr, claim: Claim, ctx: DecisionContext):
         for factor in sp.Mul.make_args(part):
             if _positive_series(factor):
                 factor = sp.S.One
-            elif factor.free_symbols and not factor.free_symbols & dummies and factor.free_symbols <= set(balls.values):
-                ball = enclose(factor, balls.values, precision_bits(ctx.dps))
+            elif (balls and factor.free_symbols and not factor.free_symbols & dummies
+                  and factor.free_symbols <= set(balls)):
+                ball = enclose(factor, balls, precision_bits(ctx.dps))
                 factor = sp.S.One if ball > 0 else (sp.S.NegativeOne if ball < 0 else factor)
             factors.append(factor)
         return sp.Mul(*factors)
