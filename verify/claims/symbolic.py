@@ -289,8 +289,11 @@ def _signs_of_factors(expr: sp.Expr, claim: Claim, ctx: DecisionContext):
     return None
 
 
-_OPEN_BOX = ("on the open box (x = l + u, u > 0), with the sign of every constant factor from its enclosure "
-             "and of every entire pFq with positive parameters at a point >= 0, every factor is non-negative")
+def _open_box(expr: sp.Expr) -> str:
+    """The sign argument's description (the hypergeometric rule named where it may have been used)."""
+    series = " and of every entire pFq with positive parameters at a point >= 0" if expr.has(sp.hyper) else ""
+    return ("on the open box (x = l + u, u > 0), with the sign of every constant factor from its enclosure"
+            f"{series}, every factor is non-negative")
 
 
 def _positive_series(factor: sp.Expr) -> bool:
@@ -314,7 +317,7 @@ def plain_nonneg(claim: Claim, ctx: DecisionContext):
             # second on a density with a 1F1) would not be part of the argument.
             signed = _signs_in_the_open_box(claim.expr, claim, ctx)
             if signed is not None:
-                return True, [Step(_OPEN_BOX, signed)], ""
+                return True, [Step(_open_box(claim.expr), signed)], ""
         simplified, steps = simplify_steps(claim.expr, ctx.budget, ctx.memo)
         if simplified.is_nonnegative:
             steps.append(Step("every factor is non-negative under the symbols' assumptions", simplified))
@@ -323,7 +326,7 @@ def plain_nonneg(claim: Claim, ctx: DecisionContext):
         # form is tried first.)
         signed = _signs_in_the_open_box(claim.expr, claim, ctx) or _signs_in_the_open_box(simplified, claim, ctx)
         if signed is not None:
-            steps.append(Step(_OPEN_BOX, signed))
+            steps.append(Step(_open_box(claim.expr), signed))
             return True, steps, ""
         for surface, side in claim.region:
             if side == 0 or not isinstance(surface, Surface):
