@@ -19,7 +19,7 @@ import time
 
 from irmd.analytic.library import build
 from irmd.numbers import decimal_string
-from irmd.status import Status
+from irmd.status import EXIT_CODES, Status
 from irmd.verify import verify
 
 
@@ -71,7 +71,7 @@ def main():
     done = subprocess.run([sys.executable, "-m", "irmd", "verify", "--all", "--dps", str(args.dps)],
                           capture_output=True, text=True)
     seconds_all = time.perf_counter() - started
-    verdict = {0: "verified", 1: "refuted", 2: "inconclusive", 3: "bad input", 4: "confirmed"}.get(done.returncode, "?")
+    verdict = {code: v.value for v, code in EXIT_CODES.items()}.get(done.returncode, f"exit {done.returncode}")
     print(f"{'irmd verify --all (command, fresh process)':55s} {args.dps:4d} {verdict:10s} {seconds_all:8.2f}")
     if 10 in auction and 10000 in auction:
         print(f"auction N = 10^4 / N = 10: {auction[10000] / auction[10]:.2f} (target <= 1.5)")

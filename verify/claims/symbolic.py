@@ -323,7 +323,7 @@ def plain_nonneg(claim: Claim, ctx: DecisionContext):
             steps.append(Step("every factor is non-negative under the symbols' assumptions", simplified))
             return True, steps, ""
         # (sympy's simplification may write real factors with I, erf(I z) for erfi z: the claim's own
-        # form is tried first.)
+        # form goes first; its analysis above is remembered, so it is not repeated.)
         signed = _signs_in_the_open_box(claim.expr, claim, ctx) or _signs_in_the_open_box(simplified, claim, ctx)
         if signed is not None:
             steps.append(Step(_open_box(claim.expr), signed))

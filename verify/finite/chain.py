@@ -64,7 +64,7 @@ def solve_chain(reduction, tables, exact_tables, solver: HiGHS | None, max_exact
         # an interior point without crossover: nothing to reconstruct from, so nothing exact is built
         certificate = ExactCertificate(Status.INCONCLUSIVE, f"{solution.solver} returned no basis; not certified")
         message = f"exact reconstruction not attempted ({certificate.message}); " + message
-    elif exact_tables is not None and dimension is not None and dimension > max_exact_dimension:
+    elif exact_tables is not None and dimension > max_exact_dimension:
         # the exact program is not even built: at this size it would cost more than the certificate may
         certificate = ExactCertificate(Status.INCONCLUSIVE, f"basis dimension {dimension} exceeds the exact limit "
                                                             f"{max_exact_dimension}; not certified",
