@@ -2,13 +2,14 @@
 import pathlib
 import subprocess
 import sys
+from fractions import Fraction
 
 import pytest
 
 from irmd.cli import main
 from irmd.errors import ParameterError
 from irmd.memory import parse_size, size_text
-from irmd.verify.bounding.estimate import check_fits, estimated_bytes, grid_points, largest_k
+from irmd.verify.bounding.estimate import check_fits, estimated_bytes, grid_points, largest_k, largest_top
 
 
 def test_the_estimate_grows_with_the_grid_and_counts_the_full_grid():
@@ -28,6 +29,29 @@ def test_a_grid_over_the_limit_is_refused_with_the_largest_that_fits():
     with pytest.raises(ParameterError, match=pattern):
         check_fits(2, 40, None, 2**30)
     check_fits(2, 4, None, 2**30)   # fits: no error
+
+
+@pytest.mark.parametrize("agents, k, limit", [(2, 128, 2**34), (2, 40, 2**30), (3, 16, 2**32), (1, 10**6, 2**30)])
+def test_largest_top_keeps_the_step_and_is_the_edge_of_the_limit(agents, k, limit):
+    top = largest_top(agents, k, limit)
+    assert (top * k).denominator == 1 and top < k
+    assert estimated_bytes(agents, k, top) <= limit < estimated_bytes(agents, k, top + Fraction(1, k))
+
+
+def test_a_refused_grid_names_a_top_that_keeps_its_step():
+    with pytest.raises(ParameterError, match=r"largest k that fits is \d+, or k = 128 up to a smaller top: "
+                                             r"--top \S+ fits") as refused:
+        check_fits(2, 128, None, 2**34)
+    assert str(refused.value).split("--top ")[1].split()[0] == str(largest_top(2, 128, 2**34))
+    assert largest_top(2, 4, 100) is None   # not even one step fits
+
+
+def test_the_suggested_top_is_accepted_by_the_command(capsys):
+    main(["bounds", "common-value-auction", "--k", "64", "--max-memory", "100M"])
+    suggested = capsys.readouterr().err.split("--top ")[-1].split()[0]
+    grid_check = main(["bounds", "common-value-auction", "--k", "64", "--top", suggested, "--max-memory", "100M",
+                       "--programs", "guarantee", "--time-limit", "1e-9"])
+    assert "more than the limit" not in capsys.readouterr().err and grid_check != 3
 
 
 @pytest.mark.parametrize("text, expected", [("8G", 8 * 2**30), ("500M", 500 * 2**20), ("2GiB", 2 * 2**30),

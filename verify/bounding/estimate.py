@@ -43,9 +43,17 @@ def largest_k(agents: int, limit: int, top=None) -> int | None:
     return largest_fitting(lambda k: estimated_bytes(agents, k, top), limit)
 
 
+def largest_top(agents: int, k: int, limit: int) -> Fraction | None:
+    """The largest top Y (a multiple of 1/k) whose grid with step 1/k fits ``limit``, or None if
+    not even Y = 1/k does."""
+    steps = largest_fitting(lambda n: estimated_bytes(agents, k, Fraction(n, k)), limit)
+    return None if steps is None else Fraction(steps, k)
+
+
 def check_fits(agents: int, k: int, top=None, limit: int | None = None) -> None:
-    """ParameterError (one line: the estimate, the limit, the largest k that fits) when the grid
-    is planned to need more than ``limit`` bytes (default: a share of the machine's memory)."""
+    """ParameterError (one line: the estimate, the limit, the largest k that fits, and the largest
+    top that keeps this k) when the grid is planned to need more than ``limit`` bytes (default: a
+    share of the machine's memory)."""
     limit = default_limit() if limit is None else limit
     needed = estimated_bytes(agents, k, top)
     if needed <= limit:
@@ -53,5 +61,9 @@ def check_fits(agents: int, k: int, top=None, limit: int | None = None) -> None:
     points = grid_points(agents, k, top)
     fitting = largest_k(agents, limit, top)
     advice = f"the largest k that fits is {fitting}" if fitting else "no grid of this shape fits"
+    # A fine step is usually wanted where the mechanism changes, not up to the survey's top k.
+    top_fitting = largest_top(agents, k, limit)
+    if top_fitting is not None:
+        advice += f", or k = {k} up to a smaller top: --top {top_fitting} fits"
     raise ParameterError(f"k = {k} with N = {agents}: {points:.3g} grid points, estimated {size_text(needed)} of "
                          f"memory, more than the limit {size_text(limit)} (--max-memory); {advice}")
