@@ -47,7 +47,7 @@ def test_a_refused_grid_names_a_top_that_keeps_its_step():
 
 
 def test_the_suggested_top_is_accepted_by_the_command(capsys):
-    main(["bounds", "common-value-auction", "--k", "64", "--max-memory", "100M"])
+    assert main(["bounds", "common-value-auction", "--k", "64", "--max-memory", "100M"]) == 3
     suggested = capsys.readouterr().err.split("--top ")[-1].split()[0]
     grid_check = main(["bounds", "common-value-auction", "--k", "64", "--top", suggested, "--max-memory", "100M",
                        "--programs", "guarantee", "--time-limit", "1e-9"])
