@@ -74,9 +74,10 @@ def _touching_an_end(claim: Claim, ctx: DecisionContext, steps) -> Evidence | No
         return None
     derivative, end_steps = claim.expr, []
     width = sp.sympify(upper) - sp.sympify(lower)
+    at_end = derivative.xreplace({variable: upper})
+    sign = _sign_at_end(at_end, ctx)
     for order in range(1, TOUCHING_ORDERS + 1):
-        at_end = derivative.xreplace({variable: upper})
-        if _sign_at_end(at_end, ctx) != 0:   # provably not zero: no proof of vanishing can succeed
+        if sign != 0:   # provably not zero: no proof of vanishing can succeed
             return None
         vanishes, found, _ = prove_zero(replace(claim, kind=ClaimKind.ZERO, expr=at_end, intervals=()), ctx)
         if not vanishes:
@@ -87,7 +88,8 @@ def _touching_an_end(claim: Claim, ctx: DecisionContext, steps) -> Evidence | No
                 derivative = sp.diff(derivative, variable)
         except BudgetExceeded:
             return None
-        sign = _sign_at_end(derivative.xreplace({variable: upper}), ctx)
+        at_end = derivative.xreplace({variable: upper})
+        sign = _sign_at_end(at_end, ctx)
         if sign == 0:
             # The next derivative may vanish at the end too: no enclosure of it near the end has a
             # sign, so go straight to the next order.
